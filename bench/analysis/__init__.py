@@ -1,0 +1,1 @@
+"""Pure DataFrame functions over results stores; never imports models or libraries."""

@@ -1,0 +1,88 @@
+"""Leaderboard: mean +- 95% CI of a metric per configuration over repeats x folds.
+
+Why: with few samples per class, single numbers lie; every score is shown with its interval and
+with how many cells failed, so a model that crashed on half the folds does not look like a winner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+AXES = ["dataset", "profile", "ratio", "minority", "test_prior", "sampler", "decomposition",
+        "decision"]
+FAILED = ("error", "timeout", "oom", "crashed")
+
+
+def t_interval(values: np.ndarray, level: float = 0.95) -> float:
+    """Half-width of the Student-t confidence interval of the mean (NaN with fewer than 2)."""
+    v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
+    if len(v) < 2:
+        return float("nan")
+    sem = v.std(ddof=1) / np.sqrt(len(v))
+    return float(stats.t.ppf(0.5 + level / 2, len(v) - 1) * sem)
+
+
+def varying_axes(cells: pd.DataFrame) -> list[str]:
+    """The axes that take more than one value in the store: the default slices."""
+    return [a for a in AXES if a in cells and cells[a].nunique(dropna=False) > 1]
+
+
+def leaderboard(cells: pd.DataFrame, metric: str, by: Sequence[str] | None = None,
+                direction: str | None = None) -> pd.DataFrame:
+    """One row per (slice, model): n, n_failed, mean, ci95, std, fit_s, rank within the slice."""
+    if direction is None:
+        from bench.metrics import get_metric
+
+        direction = get_metric(metric).direction
+    by = list(varying_axes(cells) if by is None else by)
+    unknown = [b for b in by if b not in cells.columns]
+    if unknown:
+        raise KeyError(f"unknown column(s) {unknown}; allowed: {', '.join(AXES)}")
+    if metric not in cells.columns:
+        raise KeyError(f"metric {metric!r} is not in this store; run `bench rescore` to add it")
+    keys = [*by, "model"]
+    rows = []
+    for key, g in cells.groupby(keys, dropna=False, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        ok = g[g["status"] == "ok"]
+        values = ok[metric].to_numpy(dtype=float)
+        rows.append({
+            **dict(zip(keys, key)),
+            "family": g["family"].iloc[0] if "family" in g else "",
+            "n": int(len(ok)),
+            "n_failed": int(g["status"].isin(FAILED).sum()),
+            "n_skipped": int((g["status"] == "skipped").sum()),
+            "mean": float(np.nanmean(values)) if len(values) and not np.isnan(values).all() else np.nan,
+            "ci95": t_interval(values),
+            "std": float(np.nanstd(values, ddof=1)) if np.sum(~np.isnan(values)) > 1 else np.nan,
+            "fit_s": float(ok["fit_s"].mean()) if len(ok) else np.nan,
+        })
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    ascending = direction == "min"
+    if by:
+        out["rank"] = out.groupby(by, dropna=False)["mean"].rank(ascending=ascending, method="min")
+    else:
+        out["rank"] = out["mean"].rank(ascending=ascending, method="min")
+    out = out.sort_values([*by, "rank", "model"], na_position="last").reset_index(drop=True)
+    out.attrs.update(metric=metric, direction=direction, by=by)
+    return out
+
+
+def per_class_recall(cells: pd.DataFrame, per_class: pd.DataFrame, by: Sequence[str] | None = None,
+                     value: str = "recall") -> pd.DataFrame:
+    """Mean per-class `value` (recall, precision, f1) per configuration: wide, one column per label."""
+    by = list(varying_axes(cells) if by is None else by)
+    ok = cells.loc[cells["status"] == "ok", ["cell_id", *by, "model"]]
+    merged = per_class.merge(ok, on="cell_id")
+    if merged.empty:
+        return pd.DataFrame()
+    wide = merged.pivot_table(index=[*by, "model"], columns="label", values=value, aggfunc="mean")
+    wide.columns = [f"{value}[{c}]" for c in wide.columns]
+    return wide.reset_index()

@@ -1,0 +1,142 @@
+"""Thin typer CLI: each command calls one library function and renders its result."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Benchmark imbalanced multiclass classifiers: DNN vs bagging vs boosting.")
+console = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    console.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+@app.command()
+def validate(suite: Annotated[Path, typer.Argument(help="suite TOML file")]) -> None:
+    """Validate a suite and show its grid (cells per axis, skips and why) without running."""
+    from bench.suite import SuiteError
+    from bench.validate import describe
+
+    try:
+        info = describe(suite)
+    except SuiteError as exc:
+        _fail(str(exc))
+    out = Console()
+    out.print(f"[bold]{info['suite']}[/bold]: {info['n_cells']} cells to run, "
+              f"{info['n_skipped']} skipped by the skip rule")
+    for axis, values in info["axes"].items():
+        out.print(f"  {axis:<15} ({len(values)}) {', '.join(values)}")
+    for reason, n in info["skip_reasons"].items():
+        out.print(f"  [yellow]skip[/yellow] {n} cell(s): {reason}")
+
+
+@app.command()
+def run(
+    suite: Annotated[Path, typer.Argument(help="suite TOML file")],
+    results: Annotated[Optional[Path], typer.Option(help="store directory (default results/<suite name>)")] = None,
+    workers: Annotated[Optional[int], typer.Option(help="worker processes (0: in-process, no isolation)")] = None,
+    threads: Annotated[int, typer.Option(help="threads per cell (workers x threads <= cores)")] = 1,
+    timeout: Annotated[Optional[float], typer.Option(help="per-cell timeout in seconds (default: the suite's)")] = None,
+    fresh: Annotated[bool, typer.Option(help="recompute every cell instead of resuming")] = False,
+    device: Annotated[str, typer.Option(help="cpu or cuda (models that support it)")] = "cpu",
+    leaderboard: Annotated[bool, typer.Option(help="print the leaderboard at the end")] = True,
+) -> None:
+    """Run a suite into a parquet store; finished cells are kept and skipped on re-run."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from bench.run import run_suite
+    from bench.suite import SuiteError
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeRemainingColumn(), console=console, transient=False)
+    task = {}
+
+    def on_start(rp) -> None:  # type: ignore[no-untyped-def]
+        console.print(f"{rp.suite.name}: {rp.n_cells} cells — {rp.n_finished} already finished, "
+                      f"{rp.n_skipped} skipped, {len(rp.todo)} to run → {rp.store.path}")
+        task["id"] = progress.add_task("cells", total=len(rp.todo))
+        progress.start()
+
+    def on_result(result) -> None:  # type: ignore[no-untyped-def]
+        row = result.row
+        if row["status"] != "ok":
+            progress.console.print(f"[yellow]{row['status']}[/yellow] {row['model']} / "
+                                   f"{row['sampler']} / {row['dataset']}: {row['error'][:200]}")
+        progress.advance(task["id"])
+
+    try:
+        rp, summary = run_suite(suite, results, workers=workers, threads=threads, timeout_s=timeout,
+                                fresh=fresh, device=device, on_start=on_start, on_result=on_result)
+    except SuiteError as exc:
+        _fail(str(exc))
+    finally:
+        progress.stop()
+    statuses = ", ".join(f"{k} {v}" for k, v in sorted(summary.statuses.items())) or "nothing to run"
+    console.print(f"done in {summary.elapsed_s:.1f} s: {statuses}")
+    if leaderboard:
+        show_leaderboard(rp.store.path, metric=rp.suite.metric)
+    if summary.interrupted:
+        raise typer.Exit(130)
+
+
+def show_leaderboard(store: Path, metric: str, by: Optional[str] = None) -> None:
+    from bench.analysis.leaderboard import leaderboard as board_of
+    from bench.report.terminal import leaderboard_table, print_table
+    from bench.store import Store
+
+    cells = Store(store).read("cells")
+    if cells.empty:
+        _fail(f"no results in {store}")
+    by_cols = [b.strip() for b in by.split(",") if b.strip()] if by else None
+    try:
+        board = board_of(cells, metric, by_cols)
+    except KeyError as exc:
+        _fail(str(exc.args[0]))
+    print_table(leaderboard_table(board))
+
+
+@app.command("leaderboard")
+def leaderboard_cmd(
+    store: Annotated[Path, typer.Argument(help="results store directory")] = Path("results/quick"),
+    metric: Annotated[Optional[str], typer.Option(help="metric to rank by (default: the suite's)")] = None,
+    by: Annotated[Optional[str], typer.Option(help="comma-separated slice columns, e.g. ratio,sampler")] = None,
+) -> None:
+    """Rank models per slice: mean ± 95% CI over repeats × folds, failures counted."""
+    import json
+
+    if not (store / "cells").is_dir():
+        _fail(f"{store} is not a results store (no cells table)")
+    if metric is None:
+        meta = store / "meta.json"
+        metric = json.loads(meta.read_text()).get("metric", "macro_f1") if meta.exists() else "macro_f1"
+    show_leaderboard(store, metric, by)
+
+
+@app.command("list")
+def list_cmd(kind: Annotated[str, typer.Argument(help="datasets | samplers | models | metrics")]) -> None:
+    """List the registered plugins of one kind, with their parameters."""
+    from bench.listing import listing
+
+    try:
+        rows = listing(kind)
+    except KeyError as exc:
+        _fail(str(exc.args[0]))
+    out = Console()
+    for name, info in rows:
+        out.print(f"[bold]{name}[/bold]  {info}", highlight=False)
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,1 @@
+"""Executors: one interface, `run_cells(cells, store, ...) -> RunSummary`."""

@@ -1,0 +1,39 @@
+"""Baselines: the prior (dummy) and logistic regression, the floor every model must beat."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sklearn.pipeline import Pipeline
+
+from bench.models.registry import ModelContext, model
+
+
+class ScaledLogistic(Pipeline):
+    """StandardScaler + LogisticRegression whose fit takes sample_weight like any classifier."""
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> ScaledLogistic:  # type: ignore[override]
+        if sample_weight is None:
+            return super().fit(X, y)
+        return super().fit(X, y, clf__sample_weight=sample_weight)
+
+
+@model("dummy", "baseline", {"strategy": "prior"},
+       description="predicts the training prior: the floor for every metric")
+def dummy(params: dict[str, Any], ctx: ModelContext) -> Any:
+    from sklearn.dummy import DummyClassifier
+
+    return DummyClassifier(strategy=params["strategy"], random_state=ctx.seed)
+
+
+@model("logistic", "baseline", {"C": 1.0, "max_iter": 1000},
+       description="standardized multinomial logistic regression")
+def logistic(params: dict[str, Any], ctx: ModelContext) -> Any:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    return ScaledLogistic([
+        ("scale", StandardScaler()),
+        ("clf", LogisticRegression(C=params["C"], max_iter=params["max_iter"],
+                                   random_state=ctx.seed)),
+    ])

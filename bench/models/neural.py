@@ -1,0 +1,21 @@
+"""Registry entry of the DNN baseline (the estimator itself lives in `bench.models.dnn`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench.models.registry import ModelContext, model
+
+
+@model("dnn", "dnn",
+       {"hidden": [1024, 1024, 512], "dropout": 0.0, "learning_rate": 1e-3, "batch_size": 1024,
+        "max_epochs": 50, "patience": 5, "weight_decay": 0.0, "loss": "cross_entropy",
+        "focal_gamma": 2.0},
+       eval_set=True,
+       description="PyTorch MLP (Keras-style Dense 1024-1024-512 + softmax), early stopping")
+def dnn(params: dict[str, Any], ctx: ModelContext) -> Any:
+    from bench.models.dnn import DNNClassifier
+
+    p = dict(params)
+    p["hidden"] = tuple(p["hidden"])
+    return DNNClassifier(**p, device=ctx.device, random_state=ctx.seed, n_threads=ctx.n_threads)

@@ -1,0 +1,212 @@
+"""run_cell(cell) -> CellResult: the evaluation protocol of DESIGN.md, nothing else.
+
+1. load + validate the dataset; 2. impose the imbalance; 3. outer split (test follows the test
+prior); 4. validation carve-out; 5. resample only the training part (inside an imblearn
+Pipeline), or class weights as per-sample weights; 6. fit, predict probabilities on the untouched
+test part, apply the decision rule; 7. score, with timings, peak memory and class counts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+import traceback
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bench import data as _data  # noqa: F401  (registers dataset sources)
+from bench import models as _models  # noqa: F401  (registers models)
+from bench.cell import Cell, CellResult
+from bench.data.registry import load_dataset
+from bench.decision import DecisionContext, decide
+from bench.metrics import ScoreInput, confusion_table, per_class_table, score_all
+from bench.models.decompose import decompose
+from bench.models.registry import MODELS, ModelContext
+from bench.sampling import SAMPLERS, RecordingSampler, SamplerContext, class_weights
+from bench.split import make_split
+
+STATUSES = ("ok", "error", "timeout", "oom", "crashed", "skipped")
+
+
+def identity_row(cell: Cell) -> dict[str, Any]:
+    """The columns that identify a cell; every row (failures included) starts with them."""
+    family = MODELS.get(cell.model.name).family if cell.model.name in MODELS else ""
+    return {
+        "cell_id": cell.cell_id,
+        "dataset": cell.dataset.label,
+        "profile": cell.profile,
+        "ratio": float(cell.ratio),
+        "minority": cell.minority_label,
+        "test_prior": cell.test_prior_label,
+        "sampler": cell.sampler.label,
+        "model": cell.model.label,
+        "family": family,
+        "decomposition": cell.decomposition,
+        "decision": cell.decision,
+        "repeat": cell.repeat,
+        "fold": cell.fold,
+        "cell_json": json.dumps(cell.to_json(), sort_keys=True),
+    }
+
+
+def failure_result(cell: Cell, status: str, message: str) -> CellResult:
+    assert status in STATUSES
+    return CellResult({**identity_row(cell), "status": status, "error": message})
+
+
+class PeakMemory:
+    """Samples this process's resident memory in a thread; peak_mb covers native allocations."""
+
+    def __init__(self, interval_s: float = 0.02) -> None:
+        self.interval_s = interval_s
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def rss_mb() -> float:
+        try:
+            with open("/proc/self/statm") as f:
+                return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        except OSError:  # not Linux: fall back to the lifetime peak
+            import resource
+
+            return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_mb = max(self.peak_mb, self.rss_mb())
+            self._stop.wait(self.interval_s)
+
+    def __enter__(self) -> PeakMemory:
+        self.peak_mb = self.rss_mb()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak_mb = max(self.peak_mb, self.rss_mb())
+
+
+def _features(X: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    return X.iloc[rows].to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def build_pipeline(cell: Cell, counts: np.ndarray, n_threads: int, device: str) -> tuple[Any, Any]:
+    """The imblearn Pipeline (sampler step only if the strategy resamples) and the model."""
+    from imblearn.pipeline import Pipeline
+
+    entry = MODELS.get(cell.model.name)
+    estimator = entry.build(cell.model.kwargs, ModelContext(
+        seed=cell.model_seed, n_threads=n_threads, device=device, n_classes=len(counts)))
+    estimator = decompose(estimator, cell.decomposition)
+    sampler_entry = SAMPLERS.get(cell.sampler.name)
+    steps: list[tuple[str, Any]] = []
+    if sampler_entry.factory is not None:
+        params = {**sampler_entry.params, **cell.sampler.kwargs}
+        sampler = sampler_entry.factory(params, SamplerContext(cell.model_seed, counts, n_threads))
+        steps.append(("sampler", RecordingSampler(sampler)))
+    steps.append(("model", estimator))
+    return Pipeline(steps), entry
+
+
+def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu") -> CellResult:
+    """Run one cell end to end. Raises on failure; the executor turns that into a row."""
+    ds = load_dataset(cell.dataset)
+    split = make_split(ds, cell)
+    k = ds.n_classes
+    X_fit, y_fit = _features(ds.X, split.fit), ds.y[split.fit]
+    X_val, y_val = _features(ds.X, split.val), ds.y[split.val]
+    X_test, y_test = _features(ds.X, split.test), ds.y[split.test]
+    fit_counts = np.bincount(y_fit, minlength=k)
+
+    pipe, entry = build_pipeline(cell, fit_counts, n_threads, device)
+    fit_kwargs: dict[str, Any] = {}
+    if SAMPLERS.get(cell.sampler.name).class_weight:
+        fit_kwargs["model__sample_weight"] = class_weights(y_fit, k)
+    if entry.eval_set and len(split.val):
+        fit_kwargs["model__eval_set"] = (X_val, y_val)
+
+    with warnings.catch_warnings(record=True) as caught, PeakMemory() as mem:
+        warnings.simplefilter("always")
+        t0 = time.perf_counter()
+        pipe.fit(X_fit, y_fit, **fit_kwargs)
+        fit_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        proba = _full_proba(pipe, X_test, k)
+        predict_s = time.perf_counter() - t0
+        proba_val = _full_proba(pipe, X_val, k) if len(split.val) else None
+
+    recorder = pipe.named_steps.get("sampler")
+    # The distribution the model was fitted on: after resampling, if a sampler ran.
+    trained_counts = np.asarray(recorder.counts_out_ if recorder is not None else fit_counts)
+    trained_counts = np.pad(trained_counts, (0, k - len(trained_counts))).astype(np.int64)
+    y_pred, decision_info = decide(cell.decision, proba, DecisionContext(
+        proba_val, y_val if len(split.val) else None,
+        trained_counts / trained_counts.sum(), split.test_prior))
+
+    inp = ScoreInput(y_true=y_test, y_pred=y_pred, proba=proba, n_classes=k,
+                     train_counts=trained_counts)
+    values, metric_warnings = score_all(inp)
+    fit_warnings = sorted({f"{w.category.__name__}: {str(w.message)[:200]}" for w in caught})
+    row: dict[str, Any] = {
+        **identity_row(cell), "status": "ok", "error": "",
+        "warnings": "\n".join(fit_warnings + metric_warnings),
+        **values,
+        "fit_s": fit_s, "predict_s": predict_s,
+        "resample_s": getattr(recorder, "resample_s_", 0.0),
+        "peak_mb": mem.peak_mb,
+        "n_train": int(len(split.fit) + len(split.val)), "n_fit": int(len(split.fit)),
+        "n_val": int(len(split.val)), "n_test": int(len(split.test)),
+        "n_resampled": int(trained_counts.sum()),
+        "train_counts": json.dumps(fit_counts.tolist()),
+        "resampled_counts": json.dumps(np.asarray(trained_counts).tolist()),
+        "test_counts": json.dumps(np.bincount(y_test, minlength=k).tolist()),
+        "dataset_fp": ds.fingerprint,
+        "decision_params": json.dumps(decision_info, sort_keys=True),
+    }
+    cid = cell.cell_id
+    per_class = per_class_table(inp)
+    per_class.insert(0, "cell_id", cid)
+    per_class["label"] = [ds.labels[c] for c in per_class["label"]]
+    confusion = confusion_table(inp)
+    confusion.insert(0, "cell_id", cid)
+    confusion["true_label"] = [ds.labels[c] for c in confusion["true_label"]]
+    confusion["pred_label"] = [ds.labels[c] for c in confusion["pred_label"]]
+    curves = pd.DataFrame(getattr(_final_estimator(pipe), "curves_", None) or [],
+                          columns=["step", "split", "metric", "value"])
+    curves.insert(0, "cell_id", cid)
+    return CellResult(row, per_class, confusion, curves)
+
+
+def _final_estimator(pipe: Any) -> Any:
+    return pipe.steps[-1][1]
+
+
+def _full_proba(pipe: Any, X: np.ndarray, k: int) -> np.ndarray:
+    """predict_proba with one column per dataset class, even if a class was absent in fit."""
+    proba = pipe.predict_proba(X)
+    classes = np.asarray(_final_estimator(pipe).classes_)
+    if len(classes) == k and np.array_equal(classes, np.arange(k)):
+        return proba
+    full = np.zeros((len(X), k))
+    full[:, classes.astype(int)] = proba
+    return full
+
+
+def run_cell_safely(cell: Cell, n_threads: int = 1, device: str = "cpu") -> CellResult:
+    """run_cell, with exceptions turned into a result row (status error, or oom)."""
+    try:
+        return run_cell(cell, n_threads, device)
+    except MemoryError as exc:
+        return failure_result(cell, "oom", f"MemoryError: {exc}")
+    except Exception as exc:  # noqa: BLE001 — a failing cell is a row, never a dead run
+        tb = traceback.extract_tb(exc.__traceback__)
+        where = f" (at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno})" if tb else ""
+        return failure_result(cell, "error", f"{type(exc).__name__}: {exc}{where}")

@@ -1,0 +1,1 @@
+"""Renderers: they draw what `bench.analysis` returns and never compute statistics."""

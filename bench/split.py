@@ -1,0 +1,100 @@
+"""Which rows train, validate and test a cell: outer split, imposed imbalance, test prior.
+
+Why: this is where leaks happen. The outer split is made on the natural data first; the
+imbalance profile is then imposed on the training part only, and the test part is subsampled to
+the requested deployment prior from rows the training part never sees. Everything here depends
+only on the cell's split seeds, so every model and sampler gets the same rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.model_selection import StratifiedKFold, train_test_split
+
+from bench.cell import Cell
+from bench.data.dataset import Dataset, DatasetError
+from bench.data.profiles import class_counts, prior_counts
+
+
+@dataclass(frozen=True)
+class Split:
+    fit: np.ndarray  # row indices the model is fitted on (after the validation carve-out)
+    val: np.ndarray  # validation rows (early stopping, threshold tuning); may be empty
+    test: np.ndarray  # untouched test rows following the test prior
+    train_target: np.ndarray  # per-class counts imposed on the training part (fit + val)
+    test_prior: np.ndarray  # class proportions requested for the test part
+
+
+def label_codes(ds: Dataset, labels: tuple | str) -> list[int] | str:
+    """Map suite labels (as written in TOML) to class codes, with a clear error if unknown."""
+    if isinstance(labels, str):
+        return labels
+    lookup = {lab: i for i, lab in enumerate(ds.labels)}
+    codes = []
+    for lab in labels:
+        if str(lab) not in lookup:
+            raise DatasetError(f"{ds.name}: class label {lab!r} not found; labels are {ds.labels}")
+        codes.append(lookup[str(lab)])
+    return codes
+
+
+def _subsample(idx: np.ndarray, y: np.ndarray, targets: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    keep = [rng.permutation(idx[y[idx] == c])[: int(t)] for c, t in enumerate(targets)]
+    return np.sort(np.concatenate(keep))
+
+
+def _require(ds: Dataset, counts: np.ndarray, need: int, what: str) -> None:
+    short = [(ds.labels[c], int(n)) for c, n in enumerate(counts) if n < need]
+    if short:
+        detail = ", ".join(f"class {lab!r} has {n} row(s)" for lab, n in short)
+        raise DatasetError(f"{ds.name}: {detail}; {what} needs at least {need} per class")
+
+
+def test_prior_vector(ds: Dataset, cell: Cell, train_target: np.ndarray) -> np.ndarray:
+    prior = cell.test_prior
+    if prior == "same":
+        return train_target / train_target.sum()
+    if prior == "natural":
+        return ds.counts / ds.counts.sum()
+    if prior == "balanced":
+        return np.full(ds.n_classes, 1.0 / ds.n_classes)
+    p = np.zeros(ds.n_classes)
+    for lab, share in prior:  # explicit {label = share}
+        p[label_codes(ds, (lab,))[0]] = share  # type: ignore[index]
+    if p.sum() <= 0:
+        raise DatasetError(f"{ds.name}: test prior {cell.test_prior_label} has no positive share")
+    return p / p.sum()
+
+
+def make_split(ds: Dataset, cell: Cell) -> Split:
+    y = ds.y
+    all_idx = np.arange(len(y))
+    if cell.folds is not None:
+        _require(ds, ds.counts, cell.folds, f"a {cell.folds}-fold stratified split")
+        skf = StratifiedKFold(n_splits=cell.folds, shuffle=True, random_state=cell.partition_seed)
+        train_pool, test_pool = list(skf.split(np.zeros(len(y)), y))[cell.fold]
+    else:
+        _require(ds, ds.counts, 2, f"a holdout split of {cell.holdout:g}")
+        train_pool, test_pool = train_test_split(
+            all_idx, test_size=cell.holdout, stratify=y, random_state=cell.partition_seed)
+    rng = np.random.default_rng(cell.split_seed)
+    avail_train = np.bincount(y[train_pool], minlength=ds.n_classes)
+    minority = label_codes(ds, cell.minority)
+    target = class_counts(avail_train, cell.ratio, cell.profile, minority)
+    train = _subsample(np.asarray(train_pool), y, target, rng)
+    prior = test_prior_vector(ds, cell, target)
+    avail_test = np.bincount(y[test_pool], minlength=ds.n_classes)
+    if cell.profile == "natural" and cell.test_prior in ("same", "natural"):
+        test = np.sort(np.asarray(test_pool))
+    else:
+        test = _subsample(np.asarray(test_pool), y, prior_counts(avail_test, prior), rng)
+    if cell.validation > 0:
+        _require(ds, target, 2, f"a validation share of {cell.validation:g} (after imbalance)")
+        fit, val = train_test_split(train, test_size=cell.validation, stratify=y[train],
+                                    random_state=cell.split_seed)
+        fit, val = np.sort(fit), np.sort(val)
+    else:
+        fit, val = train, np.array([], dtype=np.int64)
+    return Split(fit, val, test, target, prior)
