@@ -156,18 +156,15 @@ class DNNClassifier(ClassifierMixin, BaseEstimator):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, Integral) or value < 0):
                 raise ValueError(f"{name} must be None or an int >= 0; got {value!r}.")
-        if not 0.0 <= self.dropout < 1.0:
-            raise ValueError(f"dropout must be in [0, 1); got {self.dropout!r}.")
-        if not self.learning_rate > 0:
-            raise ValueError(f"learning_rate must be > 0; got {self.learning_rate!r}.")
-        if not 0.0 < self.lr_factor < 1.0:
-            raise ValueError(f"lr_factor must be in (0, 1); got {self.lr_factor!r}.")
-        if not self.weight_decay >= 0:
-            raise ValueError(f"weight_decay must be >= 0; got {self.weight_decay!r}.")
-        if self.loss not in _LOSSES:
-            raise ValueError(f"loss must be one of {_LOSSES}; got {self.loss!r}.")
-        if not self.focal_gamma >= 0:
-            raise ValueError(f"focal_gamma must be >= 0; got {self.focal_gamma!r}.")
+        rules = [("dropout", 0.0 <= self.dropout < 1.0, "in [0, 1)"),
+                 ("learning_rate", self.learning_rate > 0, "> 0"),
+                 ("lr_factor", 0.0 < self.lr_factor < 1.0, "in (0, 1)"),
+                 ("weight_decay", self.weight_decay >= 0, ">= 0"),
+                 ("loss", self.loss in _LOSSES, f"one of {_LOSSES}"),
+                 ("focal_gamma", self.focal_gamma >= 0, ">= 0")]
+        for name, ok, rule in rules:
+            if not ok:
+                raise ValueError(f"{name} must be {rule}; got {getattr(self, name)!r}.")
         cw = self.class_weight
         if not (cw is None or cw == "balanced" or isinstance(cw, dict)):
             raise ValueError(f"class_weight must be None, 'balanced' or a dict; got {cw!r}.")
@@ -251,7 +248,9 @@ class DNNClassifier(ClassifierMixin, BaseEstimator):
             fork_devices = [torch.device(device).index or torch.cuda.current_device()]
         with _torch_threads(self.n_threads), torch.random.fork_rng(devices=fork_devices):
             torch.manual_seed(seed)
-            self._train(self._standardize(X), y_enc, weights, class_w, val, device, seed)
+            Xs = self._standardize(X)
+            del X  # the float32 copy from validate_data is not needed during training
+            self._train(Xs, y_enc, weights, class_w, val, device, seed)
         return self
 
     def _build(self, n_features: int, n_classes: int) -> torch.nn.Module:
