@@ -4,7 +4,8 @@
 1 and 0.03 on class 2". Each row is a flattened (20, 4) window: 20 time steps x 4 channels,
 column `t{step}_c{channel}`. Noise is i.i.d. N(0, noise^2) on every feature.
 - class 0 has mean pattern  mu0[t, c] =  separation * sin(2 pi t / 20 + c pi / 4)
-- class 1 has mean pattern  mu1 = -mu0   (far from class 0: ~12.6 sd apart at the defaults)
+- class 1 has mean pattern  mu1 = -mu0   (far from class 0: ~25 noise sd apart at the defaults;
+  single features separate them by up to 4 sd, so trees find the regions easily too)
 - class 2: a fraction `overlap` of its rows is drawn from class 0's or class 1's distribution
   (half each); the rest from its own pattern mu2[t, c] = separation * cos(4 pi t / 20 + c pi / 3).
 Implied truth with balanced classes: inside class 0's region the posterior of class 2 is
@@ -37,7 +38,7 @@ def seed_overlap_means(separation: float) -> np.ndarray:
 
 @dataset(
     "seed-overlap",
-    {"n_samples": 3000, "overlap": 0.97, "separation": 1.0, "noise": 1.0, "seed": 0},
+    {"n_samples": 3000, "overlap": 0.97, "separation": 2.0, "noise": 1.0, "seed": 0},
     "3 classes, 80 features (20x4 window); class 2 mostly overlaps classes 0 and 1",
 )
 def seed_overlap(

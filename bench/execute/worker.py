@@ -26,15 +26,11 @@ def worker_main(conn: Connection, n_threads: int, device: str) -> None:
         os.setpgrp()  # own process group: a timeout kills native helper processes too
     except OSError:
         pass
-    limit_threads(n_threads)
-    import torch  # noqa: PLC0415  (after the thread limits)
-
-    torch.set_num_threads(n_threads)
-    try:
-        torch.set_num_interop_threads(1)
-    except RuntimeError:
-        pass
+    limit_threads(n_threads)  # torch, numpy's BLAS, LightGBM & co read these when imported
+    from bench.plugins import load_plugins  # noqa: PLC0415
     from bench.protocol import run_cell_safely  # noqa: PLC0415
+
+    load_plugins()
 
     conn.send(("ready", os.getpid()))
     while True:

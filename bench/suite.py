@@ -1,0 +1,280 @@
+"""TOML suite -> validated, frozen Suite; `expand(suite)` is the one grid enumerator.
+
+Why: a suite is data. Every mistake in it (unknown key, unknown plugin, bad type, ratio below 1,
+empty axis) must fail before anything runs, naming the key path and the allowed values, and
+every consumer (validate, run, baseline) must see exactly the same list of cells.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench import data as _data  # noqa: F401  (registers datasets)
+from bench import models as _models  # noqa: F401  (registers models)
+from bench.cell import DECISIONS, DECOMPOSITIONS, PROFILES, TEST_PRIORS, Cell, Component
+from bench.data.registry import DATASETS
+from bench.models.registry import MODELS
+from bench.params import check_params
+from bench.plugins import load_plugins
+from bench.registry import Registry
+from bench.sampling import SAMPLERS
+
+TOP_KEYS = {
+    "name": str, "description": str, "folds": int, "holdout": float, "repeats": int,
+    "validation": float, "timeout_s": float, "seed": int, "samplers": list,
+    "decompositions": list, "decisions": list, "store_predictions": bool, "metric": str,
+    "imbalance": dict, "datasets": list, "models": list,
+}
+IMBALANCE_KEYS = {"profile", "ratios", "minority", "test_prior"}
+
+
+class SuiteError(ValueError):
+    """All problems of a suite at once, one per line, each naming its key path."""
+
+    def __init__(self, errors: list[str], source: str = "suite") -> None:
+        self.errors = errors
+        super().__init__(f"{source}: {len(errors)} problem(s)\n  " + "\n  ".join(errors))
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    datasets: tuple[Component, ...]
+    models: tuple[Component, ...]
+    samplers: tuple[Component, ...] = (Component("none"),)
+    description: str = ""
+    folds: int | None = 3
+    holdout: float | None = None
+    repeats: int = 1
+    validation: float = 0.2
+    timeout_s: float = 600.0
+    seed: int = 0
+    decompositions: tuple[str, ...] = ("native",)
+    decisions: tuple[str, ...] = ("argmax",)
+    store_predictions: bool = False
+    metric: str = "macro_f1"
+    profiles: tuple[str, ...] = ("natural",)
+    ratios: tuple[float, ...] = (1.0,)
+    minority: tuple[Any, ...] | str = "rarest"
+    test_priors: tuple[Any, ...] = ("same",)
+
+
+def _type_name(t: type) -> str:
+    return {str: "string", int: "integer", float: "number", list: "list", dict: "table",
+            bool: "boolean"}[t]
+
+
+def _is(value: Any, t: type) -> bool:
+    if t is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if t is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, t)
+
+
+def _components(raw: Any, path: str, registry: Registry, declared: Any,
+                errors: list[str]) -> tuple[Component, ...]:
+    """Parse an axis of plugin entries (a name, or a table with `name` and parameters)."""
+    if not isinstance(raw, list) or not raw:
+        errors.append(f"{path}: must be a non-empty list; allowed names: {', '.join(registry.names())}")
+        return ()
+    out = []
+    for i, item in enumerate(raw):
+        p = f"{path}[{i}]"
+        if isinstance(item, str):
+            name, params = item, {}
+        elif isinstance(item, dict):
+            if "name" not in item:
+                errors.append(f"{p}.name: missing; allowed: {', '.join(registry.names())}")
+                continue
+            name, params = item["name"], {k: v for k, v in item.items() if k != "name"}
+        else:
+            errors.append(f"{p}: expected a name or a table with `name`, got {item!r}")
+            continue
+        if name not in registry:
+            errors.append(f"{p}.name: unknown {registry.kind} {name!r}; allowed: "
+                          f"{', '.join(registry.names())}")
+            continue
+        errors.extend(check_params(p, params, declared(registry.get(name))))
+        out.append(Component.of(name, params))
+    if len(set(out)) != len(out):
+        errors.append(f"{path}: duplicate entries")
+    return tuple(out)
+
+
+def _choices(raw: Any, path: str, allowed: tuple[str, ...], errors: list[str]) -> tuple[str, ...]:
+    values = raw if isinstance(raw, list) else [raw]
+    if not values:
+        errors.append(f"{path}: must not be empty; allowed: {', '.join(allowed)}")
+    for i, v in enumerate(values):
+        if v not in allowed:
+            errors.append(f"{path}[{i}]: {v!r} is not allowed; allowed: {', '.join(allowed)}")
+    return tuple(values)
+
+
+def _imbalance(raw: dict[str, Any], errors: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in raw:
+        if key not in IMBALANCE_KEYS:
+            errors.append(f"imbalance.{key}: unknown key; allowed: {', '.join(sorted(IMBALANCE_KEYS))}")
+    if "profile" in raw:
+        out["profiles"] = _choices(raw["profile"], "imbalance.profile", PROFILES, errors)
+    if "ratios" in raw:
+        ratios = raw["ratios"] if isinstance(raw["ratios"], list) else [raw["ratios"]]
+        if not ratios:
+            errors.append("imbalance.ratios: must not be empty")
+        for i, r in enumerate(ratios):
+            if not _is(r, float) or r < 1 or r > 1000:
+                errors.append(f"imbalance.ratios[{i}]: {r!r} must be a number from 1 to 1000")
+        out["ratios"] = tuple(float(r) for r in ratios if _is(r, float))
+    if "minority" in raw:
+        m = raw["minority"]
+        if m == "rarest":
+            out["minority"] = "rarest"
+        elif isinstance(m, list) and m and all(isinstance(v, (int, str)) for v in m):
+            out["minority"] = tuple(str(v) for v in m)
+        else:
+            errors.append(f"imbalance.minority: {m!r}; allowed: a non-empty list of labels or 'rarest'")
+    if "test_prior" in raw:
+        tp = raw["test_prior"]
+        priors = tp if isinstance(tp, list) else [tp]
+        parsed = []
+        for i, p in enumerate(priors):
+            path = f"imbalance.test_prior[{i}]" if isinstance(tp, list) else "imbalance.test_prior"
+            if isinstance(p, str) and p in TEST_PRIORS:
+                parsed.append(p)
+            elif isinstance(p, dict) and p and all(_is(v, float) and v >= 0 for v in p.values()):
+                parsed.append(tuple(sorted((str(k), float(v)) for k, v in p.items())))
+            else:
+                errors.append(f"{path}: {p!r}; allowed: {', '.join(TEST_PRIORS)} or a table "
+                              "{label = share}")
+        out["test_priors"] = tuple(parsed)
+    return out
+
+
+def parse_suite(raw: dict[str, Any], source: str = "suite") -> Suite:
+    """Validate a suite mapping (as read from TOML) into a Suite, or raise SuiteError."""
+    load_plugins()
+    errors: list[str] = []
+    for key, value in raw.items():
+        if key not in TOP_KEYS:
+            errors.append(f"{key}: unknown key; allowed: {', '.join(sorted(TOP_KEYS))}")
+        elif not _is(value, TOP_KEYS[key]):
+            errors.append(f"{key}: expected {_type_name(TOP_KEYS[key])}, got {value!r}")
+    if errors:
+        raise SuiteError(errors, source)
+    kw: dict[str, Any] = {}
+    for key in ("name", "datasets", "models"):
+        if key not in raw:
+            errors.append(f"{key}: required key is missing")
+    kw["name"] = raw.get("name", "")
+    kw["datasets"] = _components(raw.get("datasets", []), "datasets", DATASETS,
+                                 lambda e: e.params, errors) if "datasets" in raw else ()
+    kw["models"] = _components(raw.get("models", []), "models", MODELS,
+                               lambda e: e.defaults, errors) if "models" in raw else ()
+    if "samplers" in raw:
+        kw["samplers"] = _components(raw["samplers"], "samplers", SAMPLERS,
+                                     lambda e: e.params, errors)
+    if "decompositions" in raw:
+        kw["decompositions"] = _choices(raw["decompositions"], "decompositions", DECOMPOSITIONS, errors)
+    if "decisions" in raw:
+        kw["decisions"] = _choices(raw["decisions"], "decisions", DECISIONS, errors)
+    if "folds" in raw and "holdout" in raw:
+        errors.append("folds, holdout: give one of them, not both")
+    if "holdout" in raw:
+        if not 0 < raw["holdout"] < 1:
+            errors.append(f"holdout: {raw['holdout']!r} must be in (0, 1)")
+        kw["holdout"], kw["folds"] = float(raw["holdout"]), None
+    if "folds" in raw:
+        if raw["folds"] < 2:
+            errors.append(f"folds: {raw['folds']!r} must be at least 2")
+        kw["folds"] = raw["folds"]
+    if "repeats" in raw:
+        if raw["repeats"] < 1:
+            errors.append(f"repeats: {raw['repeats']!r} must be at least 1")
+        kw["repeats"] = raw["repeats"]
+    if "validation" in raw:
+        if not 0 <= raw["validation"] < 1:
+            errors.append(f"validation: {raw['validation']!r} must be in [0, 1)")
+        kw["validation"] = float(raw["validation"])
+    if "timeout_s" in raw:
+        if raw["timeout_s"] <= 0:
+            errors.append(f"timeout_s: {raw['timeout_s']!r} must be positive")
+        kw["timeout_s"] = float(raw["timeout_s"])
+    if "metric" in raw:
+        from bench.metrics import metric_names
+
+        if raw["metric"] not in metric_names():
+            errors.append(f"metric: unknown metric {raw['metric']!r}; allowed: {', '.join(metric_names())}")
+        kw["metric"] = raw["metric"]
+    for key in ("description", "seed", "store_predictions"):
+        if key in raw:
+            kw[key] = raw[key]
+    if "imbalance" in raw:
+        kw.update(_imbalance(raw["imbalance"], errors))
+    if errors:
+        raise SuiteError(errors, source)
+    return Suite(**kw)
+
+
+def load_suite(path: str | Path) -> Suite:
+    """Read and validate a suite file; TOML syntax errors are reported with the file name."""
+    path = Path(path)
+    if not path.exists():
+        raise SuiteError([f"file not found: {path}"], str(path))
+    try:
+        raw = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise SuiteError([f"invalid TOML: {exc}"], str(path)) from None
+    return parse_suite(raw, str(path))
+
+
+def skip_reason(cell: Cell) -> str | None:
+    """The explicit skip rule: combinations that make no sense get a reason, never a silent gap."""
+    model = MODELS.get(cell.model.name)
+    if SAMPLERS.get(cell.sampler.name).class_weight and not model.sample_weight:
+        return f"model {cell.model.name!r} cannot take per-sample weights (class_weight strategy)"
+    if cell.decision == "tuned" and cell.validation <= 0:
+        return "decision 'tuned' needs a validation part (validation > 0)"
+    return None
+
+
+def expand(suite: Suite) -> list[Cell]:
+    """Every cell of the grid, in a stable order (dataset outermost, so workers reuse caches).
+
+    The `natural` profile ignores the ratio axis (one ratio-1 cell per combination).
+    """
+    cells: list[Cell] = []
+    n_folds = suite.folds if suite.folds is not None else 1
+    for ds in suite.datasets:
+        for profile in suite.profiles:
+            ratios = (1.0,) if profile == "natural" else suite.ratios
+            for ratio in ratios:
+                for prior in suite.test_priors:
+                    for repeat in range(suite.repeats):
+                        for fold in range(n_folds):
+                            for sampler in suite.samplers:
+                                for model in suite.models:
+                                    for dec in suite.decompositions:
+                                        for rule in suite.decisions:
+                                            cells.append(Cell(
+                                                dataset=ds, sampler=sampler, model=model,
+                                                profile=profile, ratio=ratio,
+                                                minority=suite.minority, test_prior=prior,
+                                                decomposition=dec, decision=rule,
+                                                folds=suite.folds, holdout=suite.holdout,
+                                                validation=suite.validation, repeat=repeat,
+                                                fold=fold, seed=suite.seed))
+    return cells
+
+
+def plan(suite: Suite) -> tuple[list[Cell], list[tuple[Cell, str]]]:
+    """Split the grid into cells to run and (cell, reason) pairs the skip rule removes."""
+    run, skipped = [], []
+    for cell in expand(suite):
+        reason = skip_reason(cell)
+        (skipped.append((cell, reason)) if reason else run.append(cell))
+    return run, skipped

@@ -1,0 +1,58 @@
+"""The local executor: every cell yields exactly one row; failures are rows, the run goes on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.cell import Cell, Component
+from bench.execute.local import run_cells
+from bench.store import Store
+
+PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
+
+
+@pytest.fixture(autouse=True)
+def plugins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(PLUGINS))
+    monkeypatch.setenv("BENCH_PLUGINS", "faulty_plugins")
+    monkeypatch.setenv("PYTHONPATH", str(PLUGINS))
+    from bench.plugins import load_plugins
+
+    load_plugins()
+
+
+def cell(mode: str, seconds: float = 0.0, fold: int = 0) -> Cell:
+    return Cell(dataset=Component.of("wine"), sampler=Component.of("none"),
+                model=Component.of("faulty", {"mode": mode, "seconds": seconds}), fold=fold)
+
+
+def test_failures_become_rows_and_the_run_goes_on(tmp_path: Path) -> None:
+    cells = [cell("ok"), cell("raise"), cell("segfault"), cell("exit"), cell("hang", 60),
+             cell("ok", fold=1), cell("ok", fold=2)]
+    store = Store(tmp_path / "s")
+    summary = run_cells(cells, store, workers=2, timeout_s=5)
+    rows = store.read("cells").set_index("cell_id")
+    status = {c.model.kwargs["mode"] + str(c.fold): rows.loc[c.cell_id, "status"] for c in cells}
+    assert status == {"ok0": "ok", "raise0": "error", "segfault0": "crashed", "exit0": "crashed",
+                      "hang0": "timeout", "ok1": "ok", "ok2": "ok"}
+    assert "boom" in rows.loc[cells[1].cell_id, "error"]
+    assert "SIGSEGV" in rows.loc[cells[2].cell_id, "error"]
+    assert "code 3" in rows.loc[cells[3].cell_id, "error"]
+    assert "timeout" in rows.loc[cells[4].cell_id, "error"]
+    assert summary.done == len(cells)
+    assert summary.statuses["ok"] == 3
+
+
+def test_in_process_mode_gives_the_same_metrics_as_workers(tmp_path: Path) -> None:
+    cells = [Cell(dataset=Component.of("wine"), sampler=Component.of("none"),
+                  model=Component.of("logistic"), fold=f) for f in range(3)]
+    a, b = Store(tmp_path / "a"), Store(tmp_path / "b")
+    run_cells(cells, a, workers=0)
+    run_cells(cells, b, workers=2)
+    ra = a.read("cells").set_index("cell_id").sort_index()
+    rb = b.read("cells").set_index("cell_id").sort_index()
+    assert (ra["status"] == "ok").all()
+    assert ra["macro_f1"].tolist() == rb["macro_f1"].tolist()
+    assert ra["log_loss"].tolist() == rb["log_loss"].tolist()
