@@ -1,0 +1,104 @@
+"""End to end through the real CLI: run, resume, SIGKILL mid-way, leaderboard, validate, list."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+PLUGINS = Path(__file__).resolve().parent / "plugins"
+
+
+def bench(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bench", *args], capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, "COLUMNS": "200", **(env or {})})
+
+
+def test_run_then_resume_fits_nothing(tiny_suite: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    first = bench("run", str(tiny_suite), "--results", str(store), "--workers", "2")
+    assert first.returncode == 0, first.stderr
+    assert "ok 24" in first.stderr
+    assert "Leaderboard" in first.stdout and "logistic" in first.stdout
+    cells = pd.read_parquet(store / "cells")
+    assert len(cells) == 24 and (cells["status"] == "ok").all()
+    for table in ("per_class", "confusion"):
+        assert set(pd.read_parquet(store / table)["cell_id"]) == set(cells["cell_id"])
+    second = bench("run", str(tiny_suite), "--results", str(store), "--no-leaderboard")
+    assert second.returncode == 0
+    assert "24 already finished" in second.stderr and "0 to run" in second.stderr
+    again = pd.read_parquet(store / "cells").set_index("cell_id")
+    assert again["utc"].equals(cells.set_index("cell_id")["utc"])  # nothing rewritten
+    board = bench("leaderboard", str(store), "--metric", "balanced_accuracy", "--by", "ratio")
+    assert board.returncode == 0 and "balanced_accuracy" in board.stdout
+
+
+SLOW_SUITE = """
+name = "slow"
+folds = 3
+repeats = 3
+validation = 0.0
+[[datasets]]
+name = "wine"
+[[models]]
+name = "faulty"
+mode = "sleep"
+seconds = 0.8
+"""
+
+
+def test_sigkill_mid_run_loses_and_recomputes_nothing(tmp_path: Path) -> None:
+    suite = tmp_path / "slow.toml"
+    suite.write_text(SLOW_SUITE)
+    store = tmp_path / "store"
+    env = {"BENCH_PLUGINS": "faulty_plugins", "PYTHONPATH": str(PLUGINS)}
+    proc = subprocess.Popen([sys.executable, "-m", "bench", "run", str(suite), "--results",
+                             str(store), "--workers", "1"], env={**os.environ, **env},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        parts = list((store / "cells").glob("part-*.parquet")) if (store / "cells").exists() else []
+        if len(parts) >= 3:
+            break
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    before = pd.read_parquet(store / "cells")
+    n_before = len(before)
+    assert 3 <= n_before < 9
+    rerun = bench("run", str(suite), "--results", str(store), "--workers", "1",
+                  "--no-leaderboard", env=env)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{n_before} already finished" in rerun.stderr
+    assert f"{9 - n_before} to run" in rerun.stderr
+    after = pd.read_parquet(store / "cells").set_index("cell_id")
+    assert len(after) == 9 and (after["status"] == "ok").all()
+    kept = before.set_index("cell_id")["utc"]
+    assert after.loc[kept.index, "utc"].equals(kept)  # finished cells were not recomputed
+
+
+def test_validate_prints_the_grid_without_running(tiny_suite: Path) -> None:
+    out = bench("validate", str(tiny_suite))
+    assert out.returncode == 0
+    assert "24 cells to run" in out.stdout
+    assert "models          (2) dummy, logistic" in out.stdout
+
+
+def test_a_bad_suite_fails_before_running(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "b"\n[[datasets]]\nname = "wine"\n[[models]]\nname = "xgbost"\n')
+    out = bench("run", str(bad), "--results", str(tmp_path / "s"))
+    assert out.returncode == 2
+    assert "models[0].name: unknown model 'xgbost'" in out.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def test_list_models_shows_families() -> None:
+    out = bench("list", "models")
+    assert out.returncode == 0
+    assert "lightgbm" in out.stdout and "(boosting)" in out.stdout and "(dnn)" in out.stdout
