@@ -111,8 +111,10 @@ class Cell:
             raise ValueError(
                 f"decomposition {self.decomposition!r}; allowed: {', '.join(DECOMPOSITIONS)}"
             )
-        if self.decision not in DECISIONS:
-            raise ValueError(f"decision {self.decision!r}; allowed: {', '.join(DECISIONS)}")
+        rule, sep, arg = self.decision.partition(":")  # "tuned:<metric>" names its metric
+        if rule not in DECISIONS or (sep and not (rule == "tuned" and arg)):
+            raise ValueError(f"decision {self.decision!r}; allowed: {', '.join(DECISIONS)}"
+                             " (or tuned:<metric>)")
         if isinstance(self.test_prior, str) and self.test_prior not in TEST_PRIORS:
             raise ValueError(f"test_prior {self.test_prior!r}; allowed: {', '.join(TEST_PRIORS)}")
         if (self.folds is None) == (self.holdout is None):
@@ -196,3 +198,16 @@ class CellResult:
     confusion: pd.DataFrame = field(default_factory=pd.DataFrame)
     curves: pd.DataFrame = field(default_factory=pd.DataFrame)
     predictions: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What a run records besides the cell's own results; never part of a cell's identity.
+
+    store_predictions: return the per-row `predictions` table (re-scoring without refitting).
+    bootstrap: resamples of the test part for per-cell percentile CIs of the headline metrics
+    (0: off).
+    """
+
+    store_predictions: bool = False
+    bootstrap: int = 0

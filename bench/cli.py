@@ -87,10 +87,20 @@ def run(
         raise typer.Exit(130)
 
 
-def show_leaderboard(store: Path, metric: str, by: Optional[str] = None) -> None:
+PER_CLASS_VALUES = ("recall", "precision", "f1", "average_precision")
+
+
+def show_leaderboard(store: Path, metric: str, by: Optional[str] = None,
+                     per_class: Optional[str] = None) -> None:
     from bench.analysis.leaderboard import leaderboard as board_of
-    from bench.report.terminal import leaderboard_table, print_table
+    from bench.analysis.leaderboard import per_class_recall
+    from bench.report.terminal import frame_table, leaderboard_table, print_table
     from bench.store import Store
+
+    values = [v.strip() for v in per_class.split(",") if v.strip()] if per_class else []
+    bad = [v for v in values if v not in PER_CLASS_VALUES]
+    if bad:
+        _fail(f"--per-class {','.join(bad)}: allowed: {', '.join(PER_CLASS_VALUES)}")
 
     cells = Store(store).read("cells")
     if cells.empty:
@@ -101,6 +111,12 @@ def show_leaderboard(store: Path, metric: str, by: Optional[str] = None) -> None
     except KeyError as exc:
         _fail(str(exc.args[0]))
     print_table(leaderboard_table(board))
+    for value in values:
+        wide = per_class_recall(cells, Store(store).read("per_class"), by_cols, value)
+        if wide.empty:
+            console.print(f"no per-class rows for {value} in {store}")
+            continue
+        print_table(frame_table(wide, f"Per-class {value} (mean over repeats × folds)"))
 
 
 @app.command("leaderboard")
@@ -108,16 +124,42 @@ def leaderboard_cmd(
     store: Annotated[Path, typer.Argument(help="results store directory")] = Path("results/quick"),
     metric: Annotated[Optional[str], typer.Option(help="metric to rank by (default: the suite's)")] = None,
     by: Annotated[Optional[str], typer.Option(help="comma-separated slice columns, e.g. ratio,sampler")] = None,
+    per_class: Annotated[Optional[str], typer.Option(
+        "--per-class", help="also show per-class values: recall, precision, f1, average_precision "
+        "(comma-separated)")] = None,
 ) -> None:
     """Rank models per slice: mean ± 95% CI over repeats × folds, failures counted."""
     import json
+
+    from bench.plugins import load_plugins
+
+    load_plugins()  # metrics registered by plugins (BENCH_PLUGINS) can be ranked by
 
     if not (store / "cells").is_dir():
         _fail(f"{store} is not a results store (no cells table)")
     if metric is None:
         meta = store / "meta.json"
         metric = json.loads(meta.read_text()).get("metric", "macro_f1") if meta.exists() else "macro_f1"
-    show_leaderboard(store, metric, by)
+    show_leaderboard(store, metric, by, per_class)
+
+
+@app.command("rescore")
+def rescore_cmd(
+    store: Annotated[Path, typer.Argument(help="results store directory")],
+    metric: Annotated[list[str], typer.Option(help="metric to compute (repeatable)")],
+) -> None:
+    """Compute metrics for every stored cell from its stored predictions, without refitting."""
+    from bench.plugins import load_plugins
+    from bench.rescore import RescoreError, rescore
+
+    load_plugins()  # metrics registered by plugins (BENCH_PLUGINS)
+    try:
+        summary = rescore(store, metric)
+    except RescoreError as exc:
+        _fail(str(exc))
+    Console().print(summary.message(), highlight=False)
+    if summary.n_rescored == 0:
+        raise typer.Exit(1)
 
 
 @app.command("list")

@@ -21,7 +21,7 @@ import pandas as pd
 
 from bench import data as _data  # noqa: F401  (registers dataset sources)
 from bench import models as _models  # noqa: F401  (registers models)
-from bench.cell import Cell, CellResult
+from bench.cell import Cell, CellResult, RunOptions
 from bench.data.registry import load_dataset
 from bench.decision import DecisionContext, decide
 from bench.metrics import ScoreInput, confusion_table, per_class_table, score_all
@@ -116,8 +116,13 @@ def build_pipeline(cell: Cell, counts: np.ndarray, n_threads: int, device: str) 
     return Pipeline(steps), entry
 
 
-def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu") -> CellResult:
-    """Run one cell end to end. Raises on failure; the executor turns that into a row."""
+def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
+             options: RunOptions | None = None) -> CellResult:
+    """Run one cell end to end. Raises on failure; the executor turns that into a row.
+
+    `options` (predictions table, bootstrap CIs) change what is recorded, never the results.
+    """
+    options = options or RunOptions()
     ds = load_dataset(cell.dataset)
     split = make_split(ds, cell)
     k = ds.n_classes
@@ -147,13 +152,25 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu") -> CellResult:
     # The distribution the model was fitted on: after resampling, if a sampler ran.
     trained_counts = np.asarray(recorder.counts_out_ if recorder is not None else fit_counts)
     trained_counts = np.pad(trained_counts, (0, k - len(trained_counts))).astype(np.int64)
-    y_pred, decision_info = decide(cell.decision, proba, DecisionContext(
+    # Class weights make every present class carry the same total weight: that is the
+    # distribution the model was fitted on, as far as a prior correction is concerned.
+    train_prior = (np.where(trained_counts > 0, 1.0, 0.0)
+                   if SAMPLERS.get(cell.sampler.name).class_weight else trained_counts.astype(float))
+    decision = decide(cell.decision, proba, DecisionContext(
         proba_val, y_val if len(split.val) else None,
-        trained_counts / trained_counts.sum(), split.test_prior))
+        train_prior / train_prior.sum(), split.test_prior))
+    y_pred, decision_info = decision.y_pred, decision.params
 
-    inp = ScoreInput(y_true=y_test, y_pred=y_pred, proba=proba, n_classes=k,
+    # Probability metrics score the decision's probabilities: the model's, or the prior-corrected.
+    inp = ScoreInput(y_true=y_test, y_pred=y_pred, proba=decision.proba, n_classes=k,
                      train_counts=trained_counts)
     values, metric_warnings = score_all(inp)
+    if options.bootstrap:
+        from bench.bootstrap import bootstrap_ci, bootstrap_seed
+
+        intervals, boot_warnings = bootstrap_ci(inp, options.bootstrap, bootstrap_seed(cell.cell_id))
+        values.update(intervals)
+        metric_warnings += boot_warnings
     fit_warnings = sorted({f"{w.category.__name__}: {str(w.message)[:200]}" for w in caught})
     row: dict[str, Any] = {
         **identity_row(cell), "status": "ok", "error": "",
@@ -170,6 +187,7 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu") -> CellResult:
         "test_counts": json.dumps(np.bincount(y_test, minlength=k).tolist()),
         "dataset_fp": ds.fingerprint,
         "decision_params": json.dumps(decision_info, sort_keys=True),
+        "class_labels": json.dumps(list(ds.labels)),
     }
     cid = cell.cell_id
     per_class = per_class_table(inp)
@@ -182,7 +200,31 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu") -> CellResult:
     curves = pd.DataFrame(getattr(_final_estimator(pipe), "curves_", None) or [],
                           columns=["step", "split", "metric", "value"])
     curves.insert(0, "cell_id", cid)
-    return CellResult(row, per_class, confusion, curves)
+    predictions = None
+    if options.store_predictions:
+        predictions = predictions_table(cid, split.test, y_test, y_pred, decision.proba, ds.labels)
+    return CellResult(row, per_class, confusion, curves, predictions)
+
+
+def predictions_table(cell_id: str, rows: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray,
+                      proba: np.ndarray, labels: list[str]) -> pd.DataFrame:
+    """The optional `predictions` table: one row per test row, enough to re-score the cell.
+
+    Columns: cell_id, row (index of the row in the dataset), true_label and pred_label (original
+    labels), y_true and y_pred (class codes; y_pred is the decision rule's, not always the
+    argmax), then p_<label> per class: the probabilities the cell was scored with.
+    """
+    out = pd.DataFrame({
+        "cell_id": cell_id,
+        "row": np.asarray(rows, dtype=np.int64),
+        "true_label": [labels[c] for c in y_true],
+        "pred_label": [labels[c] for c in y_pred],
+        "y_true": np.asarray(y_true, dtype=np.int64),
+        "y_pred": np.asarray(y_pred, dtype=np.int64),
+    })
+    for c, label in enumerate(labels):
+        out[f"p_{label}"] = np.asarray(proba[:, c], dtype=np.float64)
+    return out
 
 
 def _final_estimator(pipe: Any) -> Any:
@@ -200,10 +242,11 @@ def _full_proba(pipe: Any, X: np.ndarray, k: int) -> np.ndarray:
     return full
 
 
-def run_cell_safely(cell: Cell, n_threads: int = 1, device: str = "cpu") -> CellResult:
+def run_cell_safely(cell: Cell, n_threads: int = 1, device: str = "cpu",
+                    options: RunOptions | None = None) -> CellResult:
     """run_cell, with exceptions turned into a result row (status error, or oom)."""
     try:
-        return run_cell(cell, n_threads, device)
+        return run_cell(cell, n_threads, device, options)
     except MemoryError as exc:
         return failure_result(cell, "oom", f"MemoryError: {exc}")
     except Exception as exc:  # noqa: BLE001 — a failing cell is a row, never a dead run

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.cell import CellResult
+from bench.cell import CellResult, RunOptions
 from bench.execute.local import RunSummary, run_cells
 from bench.protocol import failure_result
 from bench.store import Store
@@ -46,6 +46,11 @@ def prepare(suite_path: str | Path, results: str | Path | None = None, fresh: bo
     return RunPlan(suite, store, todo, len(cells) + len(skipped), len(cells) - len(todo), len(skipped))
 
 
+def run_options(suite: Suite) -> RunOptions:
+    """The suite's output options (not part of any cell's identity)."""
+    return RunOptions(store_predictions=suite.store_predictions, bootstrap=suite.bootstrap)
+
+
 def run_suite(suite_path: str | Path, results: str | Path | None = None, *,
               workers: int | None = None, threads: int = 1, timeout_s: float | None = None,
               fresh: bool = False, device: str = "cpu",
@@ -56,5 +61,5 @@ def run_suite(suite_path: str | Path, results: str | Path | None = None, *,
         on_start(rp)
     summary = run_cells(rp.todo, rp.store, workers=workers, threads=threads,
                         timeout_s=timeout_s or rp.suite.timeout_s, device=device,
-                        on_result=on_result)
+                        on_result=on_result, options=run_options(rp.suite))
     return rp, summary

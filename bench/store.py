@@ -30,18 +30,21 @@ IDENTITY = ["cell_id", "status", "error", "dataset", "profile", "ratio", "minori
             "sampler", "model", "family", "decomposition", "decision", "repeat", "fold"]
 MEASURES = ["fit_s", "predict_s", "resample_s", "peak_mb", "n_train", "n_fit", "n_val", "n_test",
             "n_resampled", "train_counts", "resampled_counts", "test_counts", "dataset_fp",
-            "decision_params", "warnings", "cell_json"]
+            "decision_params", "class_labels", "warnings", "cell_json"]
 STRING_MEASURES = {"train_counts", "resampled_counts", "test_counts", "dataset_fp",
-                   "decision_params", "warnings", "cell_json"}
-INT_COLUMNS = {"repeat", "fold", "n_train", "n_fit", "n_val", "n_test", "n_resampled"}
+                   "decision_params", "class_labels", "warnings", "cell_json"}
+INT_COLUMNS = {"repeat", "fold", "n_train", "n_fit", "n_val", "n_test", "n_resampled",
+               "bootstrap_n"}
 FLOAT_IDENTITY = {"ratio"}
 
 
 def cells_columns() -> list[str]:
+    from bench.bootstrap import ci_columns
     from bench.metrics import metric_names
     from bench.provenance import static_provenance
 
-    return IDENTITY + metric_names() + MEASURES + ["schema_version", *static_provenance(), "utc"]
+    return (IDENTITY + metric_names() + ci_columns() + MEASURES
+            + ["schema_version", *static_provenance(), "utc"])
 
 
 def conform_cells(df: pd.DataFrame) -> pd.DataFrame:
@@ -126,6 +129,24 @@ class Store:
             _atomic_write(df.reset_index(drop=True), d / f"data-{stamp}-all.parquet")
             for f in files:
                 f.unlink()
+
+    def replace_table(self, table: str, df: pd.DataFrame) -> None:
+        """Replace a whole table by `df` atomically (one new file, then the old files go).
+
+        A reader in between sees old and new files; the new one is newest, so `read` already
+        returns `df`. Only the files present when the call started are removed; still, do not
+        replace a table while a run is writing to the store.
+        """
+        if table not in TABLES:
+            raise KeyError(f"unknown table {table!r}; allowed: {', '.join(TABLES)}")
+        d = self.table_dir(table)
+        old = _parts(d)
+        d.mkdir(parents=True, exist_ok=True)
+        if table == "cells":
+            df = conform_cells(df)
+        _atomic_write(df.reset_index(drop=True), d / f"data-{time.time_ns():020d}-all.parquet")
+        for f in old:
+            f.unlink()
 
     def clear(self) -> None:
         for table in TABLES:

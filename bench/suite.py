@@ -26,6 +26,7 @@ TOP_KEYS = {
     "name": str, "description": str, "folds": int, "holdout": float, "repeats": int,
     "validation": float, "timeout_s": float, "seed": int, "samplers": list,
     "decompositions": list, "decisions": list, "store_predictions": bool, "metric": str,
+    "bootstrap": int,
     "imbalance": dict, "datasets": list, "models": list,
 }
 IMBALANCE_KEYS = {"profile", "ratios", "minority", "test_prior"}
@@ -55,6 +56,7 @@ class Suite:
     decompositions: tuple[str, ...] = ("native",)
     decisions: tuple[str, ...] = ("argmax",)
     store_predictions: bool = False
+    bootstrap: int = 0  # resamples of the test part for per-cell CIs (0: off); an output option
     metric: str = "macro_f1"
     profiles: tuple[str, ...] = ("natural",)
     ratios: tuple[float, ...] = (1.0,)
@@ -113,6 +115,40 @@ def _choices(raw: Any, path: str, allowed: tuple[str, ...], errors: list[str]) -
         if v not in allowed:
             errors.append(f"{path}[{i}]: {v!r} is not allowed; allowed: {', '.join(allowed)}")
     return tuple(values)
+
+
+def _decisions(raw: Any, errors: list[str]) -> tuple[str, ...]:
+    """Decision rules: a name (argmax | tuned | prior), or {name = "tuned", metric = M}.
+
+    Each becomes the cell's decision string: "tuned" (default metric) or "tuned:<metric>".
+    """
+    from bench.decision import rule_string
+
+    values = raw if isinstance(raw, list) else [raw]
+    if not values:
+        errors.append(f"decisions: must not be empty; allowed: {', '.join(DECISIONS)}")
+    out: list[str] = []
+    for i, v in enumerate(values):
+        path = f"decisions[{i}]"
+        if isinstance(v, dict):
+            extra = sorted(set(v) - {"name", "metric"})
+            if extra or v.get("name") != "tuned" or not isinstance(v.get("metric"), str):
+                errors.append(f"{path}: {v!r}; a table must be {{name = \"tuned\", metric = "
+                              "\"<metric>\"}")
+                continue
+            v = f"tuned:{v['metric']}"
+        name, _, metric = v.partition(":") if isinstance(v, str) else (v, "", "")
+        if name not in DECISIONS:
+            errors.append(f"{path}: {v!r} is not allowed; allowed: {', '.join(DECISIONS)} "
+                          "(tuned for a metric: {name = \"tuned\", metric = \"<metric>\"})")
+            continue
+        try:
+            out.append(rule_string(name, metric or None))
+        except ValueError as exc:
+            errors.append(f"{path}: {exc}")
+    if len(set(out)) != len(out):
+        errors.append("decisions: duplicate entries")
+    return tuple(out)
 
 
 def _imbalance(raw: dict[str, Any], errors: list[str]) -> dict[str, Any]:
@@ -181,7 +217,7 @@ def parse_suite(raw: dict[str, Any], source: str = "suite") -> Suite:
     if "decompositions" in raw:
         kw["decompositions"] = _choices(raw["decompositions"], "decompositions", DECOMPOSITIONS, errors)
     if "decisions" in raw:
-        kw["decisions"] = _choices(raw["decisions"], "decisions", DECISIONS, errors)
+        kw["decisions"] = _decisions(raw["decisions"], errors)
     if "folds" in raw and "holdout" in raw:
         errors.append("folds, holdout: give one of them, not both")
     if "holdout" in raw:
@@ -210,6 +246,10 @@ def parse_suite(raw: dict[str, Any], source: str = "suite") -> Suite:
         if raw["metric"] not in metric_names():
             errors.append(f"metric: unknown metric {raw['metric']!r}; allowed: {', '.join(metric_names())}")
         kw["metric"] = raw["metric"]
+    if "bootstrap" in raw:
+        if not (raw["bootstrap"] == 0 or 20 <= raw["bootstrap"] <= 10000):
+            errors.append(f"bootstrap: {raw['bootstrap']!r} must be 0 (off) or from 20 to 10000")
+        kw["bootstrap"] = raw["bootstrap"]
     for key in ("description", "seed", "store_predictions"):
         if key in raw:
             kw[key] = raw[key]
@@ -237,7 +277,7 @@ def skip_reason(cell: Cell) -> str | None:
     model = MODELS.get(cell.model.name)
     if SAMPLERS.get(cell.sampler.name).class_weight and not model.sample_weight:
         return f"model {cell.model.name!r} cannot take per-sample weights (class_weight strategy)"
-    if cell.decision == "tuned" and cell.validation <= 0:
+    if cell.decision.partition(":")[0] == "tuned" and cell.validation <= 0:
         return "decision 'tuned' needs a validation part (validation > 0)"
     return None
 

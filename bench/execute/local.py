@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import Any
 
-from bench.cell import Cell, CellResult
+from bench.cell import Cell, CellResult, RunOptions
 from bench.execute.worker import worker_main
 from bench.store import Store
 
@@ -43,9 +43,10 @@ def default_workers(threads_per_cell: int) -> int:
 
 
 class _Worker:
-    def __init__(self, ctx: Any, threads: int, device: str) -> None:
+    def __init__(self, ctx: Any, threads: int, device: str, options: RunOptions | None = None) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=worker_main, args=(child, threads, device), daemon=True)
+        self.proc = ctx.Process(target=worker_main, args=(child, threads, device, options),
+                                daemon=True)
         self.proc.start()
         child.close()
         self.ready = False
@@ -89,24 +90,25 @@ def _death_status(exitcode: int | None) -> tuple[str, str]:
 
 
 def run_in_process(cells: Sequence[Cell], on_result: ResultHook, threads: int = 1,
-                   device: str = "cpu") -> None:
+                   device: str = "cpu", options: RunOptions | None = None) -> None:
     """No isolation (debugging, `--workers 0`): a crash or hang here stops the run."""
     from bench.execute.worker import limit_threads
     from bench.protocol import run_cell_safely
 
     limit_threads(threads)
     for cell in cells:
-        on_result(run_cell_safely(cell, threads, device))
+        on_result(run_cell_safely(cell, threads, device, options))
 
 
 def run_pool(cells: Sequence[Cell], on_result: ResultHook, workers: int, threads: int = 1,
-             timeout_s: float = 600.0, device: str = "cpu", recycle_after: int = 200) -> None:
+             timeout_s: float = 600.0, device: str = "cpu", recycle_after: int = 200,
+             options: RunOptions | None = None) -> None:
     """Run cells in isolated worker processes; every cell produces exactly one result."""
     from bench.protocol import failure_result
 
     ctx = mp.get_context("spawn")
     pending = list(reversed(cells))
-    pool = [_Worker(ctx, threads, device) for _ in range(min(workers, len(cells)))]
+    pool = [_Worker(ctx, threads, device, options) for _ in range(min(workers, len(cells)))]
     start_failures = 0
     try:
         while pending or any(w.cell is not None for w in pool):
@@ -153,7 +155,7 @@ def run_pool(cells: Sequence[Cell], on_result: ResultHook, workers: int, threads
             for w, result in replace:
                 if result is not None:
                     on_result(result)
-                pool[pool.index(w)] = _Worker(ctx, threads, device)
+                pool[pool.index(w)] = _Worker(ctx, threads, device, options)
     finally:
         for w in pool:
             if w.cell is not None:
@@ -164,7 +166,8 @@ def run_pool(cells: Sequence[Cell], on_result: ResultHook, workers: int, threads
 
 def run_cells(cells: Sequence[Cell], store: Store, *, workers: int | None = None,
               threads: int = 1, timeout_s: float = 600.0, device: str = "cpu",
-              on_result: ResultHook | None = None) -> RunSummary:
+              on_result: ResultHook | None = None,
+              options: RunOptions | None = None) -> RunSummary:
     """Run cells, writing each result to the store as soon as it exists; compact at the end."""
     from bench.provenance import provenance
 
@@ -179,9 +182,10 @@ def run_cells(cells: Sequence[Cell], store: Store, *, workers: int | None = None
 
     try:
         if workers == 0:
-            run_in_process(cells, record, threads, device)
+            run_in_process(cells, record, threads, device, options)
         elif cells:
-            run_pool(cells, record, workers or default_workers(threads), threads, timeout_s, device)
+            run_pool(cells, record, workers or default_workers(threads), threads, timeout_s, device,
+                     options=options)
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:

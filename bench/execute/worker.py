@@ -21,7 +21,7 @@ def limit_threads(n_threads: int) -> None:
         os.environ[var] = str(n_threads)
 
 
-def worker_main(conn: Connection, n_threads: int, device: str) -> None:
+def worker_main(conn: Connection, n_threads: int, device: str, options: object = None) -> None:
     try:
         os.setpgrp()  # own process group: a timeout kills native helper processes too
     except OSError:
@@ -40,4 +40,4 @@ def worker_main(conn: Connection, n_threads: int, device: str) -> None:
             return
         if msg is None:
             return
-        conn.send(("result", run_cell_safely(msg, n_threads, device)))
+        conn.send(("result", run_cell_safely(msg, n_threads, device, options)))  # type: ignore[arg-type]
