@@ -176,6 +176,105 @@ def list_cmd(kind: Annotated[str, typer.Argument(help="datasets | samplers | mod
         out.print(f"[bold]{name}[/bold]  {info}", highlight=False)
 
 
+def _tolerances(values: Optional[list[str]]) -> dict[str, float]:
+    """`--tolerance 0.02` (every metric, key "*") and/or `--tolerance log_loss=0.05`."""
+    from bench.analysis.compare import DEFAULT_TOLERANCE
+
+    out = {"*": DEFAULT_TOLERANCE}
+    for v in values or []:
+        name, sep, num = v.rpartition("=")
+        try:
+            out[name if sep else "*"] = float(num)
+        except ValueError:
+            _fail(f"--tolerance {v!r}: expected T or METRIC=T with a number T")
+    return out
+
+
+@app.command("compare")
+def compare_cmd(
+    baseline: Annotated[Path, typer.Argument(help="baseline store, e.g. results/baselines/quick")],
+    current: Annotated[Path, typer.Argument(help="current store (same suite, new code)")],
+    metric: Annotated[Optional[list[str]], typer.Option(
+        "--metric", "-m", help="metric to compare (repeatable; default: the suite's metric)")] = None,
+    tolerance: Annotated[Optional[list[str]], typer.Option(
+        help="practical tolerance, absolute: T for every metric or METRIC=T (repeatable); "
+             "default 0.01")] = None,
+    alpha: Annotated[float, typer.Option(help="level of the one-sided paired Wilcoxon test")] = 0.05,
+    fail_on_worse: Annotated[bool, typer.Option(help="exit 1 when a metric got worse")] = True,
+    fail_on_new_failure: Annotated[bool, typer.Option(help="exit 1 when a cell now fails")] = True,
+    fail_on_missing: Annotated[bool, typer.Option(help="exit 1 when baseline cells are missing")] = False,
+    fail_on_not_comparable: Annotated[bool, typer.Option(
+        help="exit 1 when a protocol version or dataset fingerprint changed")] = False,
+    max_slowdown: Annotated[Optional[float], typer.Option(
+        help="exit 1 when mean fit or predict time grew by more than this factor (off by default)")] = None,
+    junit: Annotated[Optional[Path], typer.Option(help="write JUnit XML here")] = None,
+    markdown: Annotated[Optional[Path], typer.Option(
+        help="write a markdown report here (e.g. $GITHUB_STEP_SUMMARY)")] = None,
+    changed_only: Annotated[bool, typer.Option(help="terminal: hide unchanged configurations")] = False,
+) -> None:
+    """Compare a store with a baseline: better / worse / unchanged / new failure / fixed /
+    missing / not comparable per configuration; exit 1 on a gated regression."""
+    from bench.analysis.compare import compare_stores
+    from bench.plugins import load_plugins
+    from bench.report.junit import write_junit
+    from bench.report.markdown import comparison_markdown
+    from bench.report.terminal import print_comparison
+
+    load_plugins()  # metrics registered by plugins (BENCH_PLUGINS) have directions too
+    gates = [g for g, on in (("worse", fail_on_worse), ("new failure", fail_on_new_failure),
+                             ("missing", fail_on_missing),
+                             ("not comparable", fail_on_not_comparable)) if on]
+    try:
+        result = compare_stores(baseline, current, metric, tolerance=_tolerances(tolerance),
+                                alpha=alpha, fail_on=gates, max_slowdown=max_slowdown)
+    except (ValueError, KeyError) as exc:
+        _fail(str(exc.args[0]) if exc.args else str(exc))
+    print_comparison(result, changed_only=changed_only)
+    if markdown is not None:
+        markdown.parent.mkdir(parents=True, exist_ok=True)
+        markdown.write_text(comparison_markdown(result), encoding="utf-8")
+    if junit is not None:
+        write_junit(result, junit)
+    raise typer.Exit(result.exit_code)
+
+
+baseline_app = typer.Typer(no_args_is_help=True, help="The committed CI baseline store.")
+app.add_typer(baseline_app, name="baseline")
+
+
+@baseline_app.command("update")
+def baseline_update_cmd(
+    suite: Annotated[Path, typer.Argument(help="suite TOML file, e.g. suites/quick.toml")],
+    root: Annotated[Path, typer.Option(help="baselines directory")] = Path("results/baselines"),
+    workers: Annotated[Optional[int], typer.Option(help="worker processes (0: in-process)")] = None,
+    threads: Annotated[int, typer.Option(help="threads per cell")] = 1,
+    timeout: Annotated[Optional[float], typer.Option(help="per-cell timeout (default: the suite's)")] = None,
+    allow_failures: Annotated[bool, typer.Option(help="record failed cells in the baseline")] = False,
+) -> None:
+    """Re-run SUITE from scratch on CPU and replace <root>/<suite name>/ with it (deliberately)."""
+    from bench.baseline import BaselineError, update_baseline
+    from bench.suite import SuiteError
+
+    def on_start(rp) -> None:  # type: ignore[no-untyped-def]
+        console.print(f"{rp.suite.name}: {len(rp.todo)} cells to run into a temporary store")
+
+    def on_result(result) -> None:  # type: ignore[no-untyped-def]
+        row = result.row
+        if row["status"] != "ok":
+            console.print(f"[yellow]{row['status']}[/yellow] {row['model']} / {row['sampler']} / "
+                          f"{row['dataset']}: {str(row.get('error', ''))[:200]}", highlight=False)
+
+    try:
+        up = update_baseline(suite, root, workers=workers, threads=threads, timeout_s=timeout,
+                             allow_failures=allow_failures, on_start=on_start, on_result=on_result)
+    except (SuiteError, BaselineError) as exc:
+        _fail(str(exc), code=1)
+    statuses = ", ".join(f"{k} {v}" for k, v in sorted(up.summary.statuses.items()))
+    console.print(f"baseline {'replaced' if up.replaced else 'created'}: {up.path} "
+                  f"({statuses}, {up.summary.elapsed_s:.1f} s); commit it with "
+                  f"`git add {up.path}`", highlight=False)
+
+
 def main() -> None:  # pragma: no cover
     app()
 

@@ -1,0 +1,614 @@
+"""Compare two result stores: the CI regression gate behind `bench compare`.
+
+Why: every change to a harness or to a model's defaults can silently move quality. A committed
+baseline store and a fresh run of the same suite are compared configuration by configuration,
+with a practical tolerance *and* a paired test, so that noise does not fail CI and real drift
+does.
+
+Matching. Cells are matched by `cell_id`. `cell_id` hashes the protocol version, so after a
+protocol change nothing would match by id; cells left unmatched are therefore matched again by
+their definition (`cell_json`, which does not contain the protocol version). A pair whose
+protocol version or dataset fingerprint differs is `not comparable` (the test rows are not the
+same), with the reason; it is never reported as missing. Library versions are *not* part of the
+identity: a comparison across an upgrade is made and the version change is shown beside the
+configurations it touches.
+
+Aggregation. A configuration is a cell definition without `repeat` and `fold`. Its pairs are the
+(repeat, fold) cells present in both stores; a metric is compared on the pairs where both cells
+are `ok` and both values are finite.
+
+Marks (one per configuration, the first that applies):
+
+- ``not comparable``: a pair differs in protocol version or dataset fingerprint (reason given).
+- ``new failure``: a cell that was ok (or absent / skipped) in the baseline failed now.
+- ``worse``: some metric got worse (see below).
+- ``missing``: a baseline cell has no counterpart (or was skipped) in the current store.
+- ``fixed``: a cell that failed in the baseline is ok now.
+- ``better``: some metric got better, none got worse.
+- ``new``: only in the current store, and ok.
+- ``unchanged``: none of the above (failing in both, or skipped in both, counts as unchanged).
+
+Worse / better, per metric. ``change = sign * (current - baseline)`` per pair, with ``sign``
+from the metric registry's direction (+1 for "max", -1 for "min"), so a positive change is
+always an improvement. A metric is *worse* when the mean change is below ``-tolerance``
+(default 0.01, absolute, in the metric's units) **and** a one-sided Wilcoxon signed-rank test
+over the pairs (zero differences split, ``zero_method="zsplit"``) gives p < alpha (default 0.05).
+An exact one-sided Wilcoxon test on n pairs cannot go below p = 2**-n, so with fewer than
+``min_pairs(alpha)`` pairs (5 for alpha = 0.05) it could never reject: then the tolerance alone
+decides and the output says so ("tolerance only"). *Better* is the mirror image.
+
+Runtime. Ratios current / baseline of the mean fit and predict times over the paired ok cells
+are reported for every configuration; they gate only when ``max_slowdown`` is given (shared CI
+machines are noisy), and only where the mean time grew by more than ``time_floor_s`` as well.
+
+The outcome: `Comparison.exit_code` is 1 when a gated category is non-empty (by default
+``worse`` and ``new failure``; ``missing`` and ``not comparable`` can be added; ``slower`` when
+``max_slowdown`` is set), else 0.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from bench.cell import canonical_json, digest
+
+DEFAULT_TOLERANCE = 0.01
+DEFAULT_ALPHA = 0.05
+DEFAULT_TIME_FLOOR_S = 0.05
+FAILED = ("error", "timeout", "oom", "crashed")
+CONFIG_AXES = ["dataset", "profile", "ratio", "minority", "test_prior", "sampler", "model",
+               "decomposition", "decision"]
+PAIR_AXES = ["repeat", "fold"]
+# Priority order: a configuration gets the first mark that applies.
+MARKS = ("not comparable", "new failure", "worse", "missing", "fixed", "better", "new",
+         "unchanged")
+GATES = ("worse", "new failure", "missing", "not comparable", "slower")
+DEFAULT_FAIL_ON = ("worse", "new failure")
+# Version columns that are not library versions (handled elsewhere or meaningless here).
+_NOT_LIBRARIES = {"protocol_version", "schema_version"}
+# Libraries that touch only the models they run; every other version column touches every
+# configuration (numpy, pandas, scikit-learn, imbalanced-learn, python, the harness itself).
+_MODEL_LIBRARIES = {
+    "lightgbm": lambda model, family: model.startswith("lightgbm"),
+    "xgboost": lambda model, family: model.startswith("xgboost"),
+    "catboost": lambda model, family: model.startswith("catboost"),
+    "torch": lambda model, family: family == "dnn" or model.startswith("dnn"),
+}
+
+
+def min_pairs(alpha: float) -> int:
+    """Fewest pairs for which a one-sided exact Wilcoxon test can reach p < alpha (2**-n < alpha)."""
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be in (0, 1), got {alpha}")
+    return int(math.floor(math.log2(1 / alpha))) + 1
+
+
+def _state(status: str) -> str:
+    if status == "ok":
+        return "ok"
+    if status == "skipped":
+        return "skipped"
+    return "failed"  # error / timeout / oom / crashed (and anything unknown)
+
+
+def _definition(row: Mapping) -> tuple[str, str]:
+    """(definition key, configuration key) of a row; protocol-independent."""
+    raw = row.get("cell_json", "") or ""
+    if raw:
+        d = json.loads(raw)
+    else:  # a store without cell_json: fall back to the identity columns
+        d = {a: row.get(a) for a in [*CONFIG_AXES, *PAIR_AXES]}
+        d = {k: (float(v) if k == "ratio" else (int(v) if k in PAIR_AXES else str(v)))
+             for k, v in d.items()}
+    config = {k: v for k, v in d.items() if k not in PAIR_AXES}
+    return canonical_json(d), canonical_json(config)
+
+
+def prepare_cells(cells: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Add definition/config keys and states; drop stale rows whose definition was re-run.
+
+    A store resumed after a protocol change holds a definition twice (old and new cell_id): the
+    newest row (by `utc`) is kept. Returns the frame and the number of stale rows dropped.
+    """
+    df = cells.copy().reset_index(drop=True)
+    if df.empty:
+        df["_def"] = pd.Series(dtype=str)
+        df["_config"] = pd.Series(dtype=str)
+        df["_state"] = pd.Series(dtype=str)
+        return df, 0
+    keys = [_definition(r) for r in df.to_dict("records")]
+    df["_def"] = [k[0] for k in keys]
+    df["_config"] = [k[1] for k in keys]
+    df["_state"] = df["status"].astype(str).map(_state)
+    order = df["utc"].astype(str) if "utc" in df else pd.Series([""] * len(df))
+    df = df.assign(_utc=order.to_numpy()).sort_values("_utc", kind="stable")
+    n = len(df)
+    df = df.drop_duplicates("_def", keep="last").drop(columns="_utc").sort_index()
+    return df.reset_index(drop=True), n - len(df)
+
+
+def version_columns(*frames: pd.DataFrame) -> list[str]:
+    cols: list[str] = []
+    for f in frames:
+        cols += [c for c in f.columns if c.endswith("_version") and c not in _NOT_LIBRARIES
+                 and c not in cols]
+    return cols
+
+
+def _library(col: str) -> str:
+    return col[: -len("_version")]
+
+
+def touches(col: str, model: str, family: str) -> bool:
+    """Whether a change of version column `col` can affect a configuration of `model`."""
+    rule = _MODEL_LIBRARIES.get(_library(col))
+    return True if rule is None else bool(rule(str(model), str(family)))
+
+
+def _values(df: pd.DataFrame, col: str) -> str:
+    if col not in df or df.empty:
+        return ""
+    vals = sorted({str(v) for v in df[col].dropna()})
+    return ",".join(v if v else "(none)" for v in vals)
+
+
+@dataclass
+class Comparison:
+    """What `compare` returns: frames to render plus the gate's verdict."""
+
+    configs: pd.DataFrame          # one row per configuration
+    metrics: pd.DataFrame          # one row per configuration x metric with paired data
+    versions: pd.DataFrame         # library, baseline, current, changed, n_configs touched
+    metric_names: list[str]
+    directions: dict[str, str]
+    tolerance: dict[str, float]
+    alpha: float
+    min_pairs: int
+    fail_on: tuple[str, ...]
+    max_slowdown: float | None
+    # category -> [(config id, description)], in GATES order
+    gates: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    baseline_name: str = "baseline"
+    current_name: str = "current"
+
+    @property
+    def failed_gates(self) -> dict[str, list[tuple[str, str]]]:
+        return {k: v for k, v in self.gates.items() if k in self.fail_on and v}
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed_gates else 0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        if self.configs.empty:
+            return {}
+        vc = self.configs["mark"].value_counts()
+        return {m: int(vc[m]) for m in MARKS if m in vc}
+
+    @property
+    def label_axes(self) -> list[str]:
+        return list(self.configs.attrs.get("label_axes", ["dataset", "model"]))
+
+
+def _fmt_num(v: float) -> str:
+    return "nan" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.4f}"
+
+
+def _paired_test(change: np.ndarray, tol: float, alpha: float, need: int) -> tuple[str, float, str]:
+    """(mark, one-sided p in the direction of the mean change, test label) for one metric."""
+    n = len(change)
+    if n == 0:
+        return "no data", float("nan"), "no pairs"
+    mean = float(change.mean())
+    if n < need:
+        test, p = f"tolerance only ({n} < {need} pairs)", float("nan")
+        supported = True
+    else:
+        test = "wilcoxon"
+        if np.all(change == 0):
+            p = 1.0
+        else:
+            alt = "less" if mean < 0 else "greater"
+            p = float(stats.wilcoxon(change, alternative=alt, zero_method="zsplit").pvalue)
+        supported = p < alpha
+    if mean < -tol and supported:
+        return "worse", p, test
+    if mean > tol and supported:
+        return "better", p, test
+    return "unchanged", p, test
+
+
+def _pair_reason(b: Mapping, c: Mapping) -> str:
+    """Why a matched pair is not comparable ('' when it is)."""
+    bp, cp = str(b.get("protocol_version", "")), str(c.get("protocol_version", ""))
+    if bp != cp:
+        return f"protocol version {bp or '?'} → {cp or '?'}"
+    bf, cf = str(b.get("dataset_fp", "") or ""), str(c.get("dataset_fp", "") or "")
+    if bf and cf and bf != cf:
+        return f"dataset fingerprint changed ({bf} → {cf})"
+    return ""
+
+
+def _kind(b_state: str | None, c_state: str | None) -> str:
+    """Classify one (repeat, fold) pair by the two statuses (None: absent from that store)."""
+    if b_state is None:
+        return {"ok": "new", "failed": "new failure", "skipped": "skipped"}[c_state or "skipped"]
+    if c_state is None:
+        return "missing"
+    table = {
+        ("ok", "ok"): "paired", ("ok", "failed"): "new failure", ("ok", "skipped"): "missing",
+        ("failed", "ok"): "fixed", ("failed", "failed"): "still failing",
+        ("failed", "skipped"): "missing",
+        ("skipped", "ok"): "new", ("skipped", "failed"): "new failure",
+        ("skipped", "skipped"): "skipped",
+    }
+    return table[(b_state, c_state)]
+
+
+def match(base: pd.DataFrame, cur: pd.DataFrame) -> pd.DataFrame:
+    """One row per matched or unmatched cell: b, c (row positions or -1), how, kind, reason."""
+    rows: list[dict] = []
+    b_ids = dict(zip(base["cell_id"], range(len(base))))
+    c_ids = dict(zip(cur["cell_id"], range(len(cur))))
+    common = [i for i in b_ids if i in c_ids]
+    for cid in common:
+        rows.append({"b": b_ids[cid], "c": c_ids[cid], "how": "cell_id"})
+    matched_b = {b_ids[i] for i in common}
+    matched_c = {c_ids[i] for i in common}
+    rest_c = {d: i for i, d in enumerate(cur["_def"]) if i not in matched_c}
+    for i, d in enumerate(base["_def"]):
+        if i in matched_b:
+            continue
+        j = rest_c.pop(d, None)
+        rows.append({"b": i, "c": -1 if j is None else j,
+                     "how": "" if j is None else "definition"})
+    for j in rest_c.values():
+        rows.append({"b": -1, "c": j, "how": ""})
+    pairs = pd.DataFrame(rows, columns=["b", "c", "how"])
+    b_rec = base.to_dict("records")
+    c_rec = cur.to_dict("records")
+    kinds, reasons, configs = [], [], []
+    for b, c in zip(pairs["b"], pairs["c"]):
+        br = b_rec[b] if b >= 0 else None
+        cr = c_rec[c] if c >= 0 else None
+        reason = _pair_reason(br, cr) if br is not None and cr is not None else ""
+        kinds.append("not comparable" if reason else
+                     _kind(br["_state"] if br else None, cr["_state"] if cr else None))
+        reasons.append(reason)
+        configs.append((br or cr)["_config"])
+    pairs["kind"] = kinds
+    pairs["reason"] = reasons
+    pairs["_config"] = configs
+    return pairs
+
+
+def _label(row: Mapping, axes: Sequence[str]) -> str:
+    parts = []
+    for a in axes:
+        v = row.get(a, "")
+        if a == "ratio":
+            try:
+                v = f"{float(v):g}"
+            except (TypeError, ValueError):
+                pass
+        parts.append(f"{a}={v}")
+    return " ".join(parts)
+
+
+def _mean_ratio(b: pd.Series, c: pd.Series) -> tuple[float, float, float]:
+    """(baseline mean, current mean, ratio) of a timing column over pairs."""
+    bm = float(np.nanmean(b)) if len(b) and not b.isna().all() else float("nan")
+    cm = float(np.nanmean(c)) if len(c) and not c.isna().all() else float("nan")
+    ratio = cm / bm if bm and bm > 0 and not math.isnan(cm) else float("nan")
+    return bm, cm, ratio
+
+
+def compare(baseline: pd.DataFrame, current: pd.DataFrame, metrics: Sequence[str], *,
+            tolerance: float | Mapping[str, float] = DEFAULT_TOLERANCE,
+            alpha: float = DEFAULT_ALPHA,
+            directions: Mapping[str, str] | None = None,
+            fail_on: Iterable[str] = DEFAULT_FAIL_ON,
+            max_slowdown: float | None = None,
+            time_floor_s: float = DEFAULT_TIME_FLOOR_S) -> Comparison:
+    """Compare two `cells` tables (see the module docstring for the exact semantics)."""
+    metrics = list(dict.fromkeys(metrics))
+    if not metrics:
+        raise ValueError("at least one metric is needed")
+    dirs = dict(directions or {})
+    for m in metrics:
+        if m not in dirs:
+            from bench.metrics import get_metric
+
+            dirs[m] = get_metric(m).direction
+        if dirs[m] not in ("max", "min"):
+            raise ValueError(f"metric {m!r}: direction must be 'max' or 'min', got {dirs[m]!r}")
+    for name, df in (("baseline", baseline), ("current", current)):
+        absent = [m for m in metrics if m not in df.columns]
+        if absent:
+            raise KeyError(f"metric(s) {', '.join(absent)} not in the {name} store")
+    if isinstance(tolerance, Mapping):  # per metric; key "*" is the default for the others
+        fallback = tolerance.get("*", DEFAULT_TOLERANCE)
+        tol = {m: float(tolerance.get(m, fallback)) for m in metrics}
+    else:
+        tol = {m: float(tolerance) for m in metrics}
+    if any(t < 0 for t in tol.values()):
+        raise ValueError("tolerance must be >= 0")
+    fail_on = tuple(dict.fromkeys(fail_on))
+    unknown = [g for g in fail_on if g not in GATES]
+    if unknown:
+        raise ValueError(f"unknown gate(s) {unknown}; allowed: {', '.join(GATES)}")
+    if max_slowdown is not None:
+        if not max_slowdown > 0:
+            raise ValueError(f"max_slowdown must be > 0, got {max_slowdown}")
+        fail_on = (*fail_on, "slower") if "slower" not in fail_on else fail_on
+    need = min_pairs(alpha)
+
+    base, stale_b = prepare_cells(baseline)
+    cur, stale_c = prepare_cells(current)
+    pairs = match(base, cur)
+    vcols = version_columns(base, cur)
+
+    # Which configurations show in labels: axes that vary over both stores, plus dataset, model.
+    both = pd.concat([base[[a for a in CONFIG_AXES if a in base]],
+                      cur[[a for a in CONFIG_AXES if a in cur]]], ignore_index=True)
+    label_axes = [a for a in CONFIG_AXES if a in both and (
+        a in ("dataset", "model") or both[a].astype(str).nunique() > 1)]
+
+    config_rows: list[dict] = []
+    metric_rows: list[dict] = []
+    gates: dict[str, list[tuple[str, str]]] = {g: [] for g in GATES}
+    groups = []
+    for config, g in pairs.groupby("_config", sort=False):
+        bi = g.loc[g["b"] >= 0, "b"].to_numpy()
+        ci = g.loc[g["c"] >= 0, "c"].to_numpy()
+        b_rows, c_rows = base.iloc[bi], cur.iloc[ci]
+        show = (b_rows if len(b_rows) else c_rows).iloc[0].to_dict()
+        groups.append((config, g, b_rows, c_rows, show, _label(show, label_axes)))
+    seen = pd.Series([grp[5] for grp in groups]).value_counts()
+    for config, g, b_rows, c_rows, show, label in groups:
+        if seen.get(label, 0) > 1:  # same visible axes, different hidden parameters
+            label = f"{label} [{digest(config)[:10]}]"
+        kinds = g["kind"].value_counts().to_dict()
+        row: dict = {a: show.get(a, "") for a in CONFIG_AXES}
+        row["family"] = show.get("family", "")
+        row["config"] = digest(config)[:10]
+        row["label"] = label
+        row["n_baseline"] = len(b_rows)
+        row["n_current"] = len(c_rows)
+        for k in ("paired", "new failure", "fixed", "missing", "new", "still failing",
+                  "skipped", "not comparable"):
+            row[f"n_{k.replace(' ', '_')}"] = int(kinds.get(k, 0))
+        notes: list[str] = []
+
+        # Library versions that differ and touch this configuration.
+        changes = []
+        for col in vcols:
+            bv, cv = _values(b_rows, col), _values(c_rows, col)
+            if len(b_rows) and len(c_rows) and bv != cv and touches(col, show.get("model", ""),
+                                                                     row["family"]):
+                changes.append(f"{_library(col)} {bv} → {cv}")
+        row["versions"] = "; ".join(changes)
+
+        # Metrics over comparable ok/ok pairs.
+        paired = g[g["kind"] == "paired"]
+        pb = base.iloc[paired["b"].to_numpy()].reset_index(drop=True)
+        pc = cur.iloc[paired["c"].to_numpy()].reset_index(drop=True)
+        worse, better, tests = [], [], set()
+        for m in metrics if len(paired) else []:
+            bv = pd.to_numeric(pb[m], errors="coerce").to_numpy(dtype=float)
+            cv = pd.to_numeric(pc[m], errors="coerce").to_numpy(dtype=float)
+            ok = np.isfinite(bv) & np.isfinite(cv)
+            sign = 1.0 if dirs[m] == "max" else -1.0
+            change = sign * (cv[ok] - bv[ok])
+            mark, p, test = _paired_test(change, tol[m], alpha, need)
+            tests.add(test)
+            bmean = float(bv[ok].mean()) if ok.any() else float("nan")
+            cmean = float(cv[ok].mean()) if ok.any() else float("nan")
+            metric_rows.append({
+                "config": row["config"], "label": label, "model": row["model"],
+                "metric": m, "direction": dirs[m], "n_pairs": int(ok.sum()),
+                "baseline": bmean, "current": cmean, "delta": cmean - bmean,
+                "change": float(change.mean()) if len(change) else float("nan"),
+                "max_abs_delta": float(np.abs(change).max()) if len(change) else float("nan"),
+                "tolerance": tol[m], "p_value": p, "test": test, "mark": mark,
+            })
+            desc = (f"{label}: {m} {_fmt_num(bmean)} → {_fmt_num(cmean)} "
+                    f"(Δ {cmean - bmean:+.4f}, {test}"
+                    + (f", p={p:.3g}" if not math.isnan(p) else "") + ")")
+            if mark == "worse":
+                worse.append(m)
+                gates["worse"].append((row["config"], desc))
+            elif mark == "better":
+                better.append(m)
+        row["worse"] = ", ".join(worse)
+        row["better"] = ", ".join(better)
+        row["test"] = "; ".join(sorted(tests))
+
+        # Timings over the same pairs.
+        for col, short in (("fit_s", "fit"), ("predict_s", "predict")):
+            if col in pb and col in pc and len(paired):
+                bm, cm, ratio = _mean_ratio(pd.to_numeric(pb[col], errors="coerce"),
+                                            pd.to_numeric(pc[col], errors="coerce"))
+            else:
+                bm = cm = ratio = float("nan")
+            row[f"{short}_baseline_s"], row[f"{short}_current_s"] = bm, cm
+            row[f"{short}_ratio"] = ratio
+        slow = []
+        if max_slowdown is not None:
+            for short in ("fit", "predict"):
+                r = row[f"{short}_ratio"]
+                grew = row[f"{short}_current_s"] - row[f"{short}_baseline_s"]
+                if not math.isnan(r) and r > max_slowdown and grew > time_floor_s:
+                    slow.append(f"{short} ×{r:.2f}")
+        row["slower"] = ", ".join(slow)
+        if slow:
+            gates["slower"].append(
+                (row["config"], f"{label}: {', '.join(slow)} (max ×{max_slowdown:g})"))
+
+        # The configuration's mark.
+        nc = g[g["kind"] == "not comparable"]
+        if len(nc):
+            mark = "not comparable"
+            notes.append("; ".join(sorted(set(nc["reason"]))))
+            gates["not comparable"].append((row["config"], f"{label}: {notes[-1]}"))
+        elif row["n_new_failure"]:
+            mark = "new failure"
+            nf = g[g["kind"] == "new failure"]
+            msgs = cur.iloc[nf["c"].to_numpy()]
+            statuses = ", ".join(sorted(set(msgs["status"].astype(str))))
+            err = next((str(e) for e in msgs.get("error", []) if str(e)), "")
+            notes.append(f"{len(nf)} of {len(c_rows)} cell(s) now {statuses}"
+                         + (f": {err.splitlines()[0][:160]}" if err else ""))
+            gates["new failure"].append((row["config"], f"{label}: {notes[-1]}"))
+        elif worse:
+            mark = "worse"
+        elif row["n_missing"]:
+            mark = "missing"
+        elif row["n_fixed"]:
+            mark = "fixed"
+        elif better:
+            mark = "better"
+        elif row["n_new"] and not len(b_rows):
+            mark = "new"
+            notes.append("not in the baseline")
+        else:
+            mark = "unchanged"
+        if row["n_missing"]:
+            what = ("not in the current store" if not len(c_rows)
+                    else f"{row['n_missing']} of {len(b_rows)} baseline cell(s) missing or skipped now")
+            notes.append(what)
+            gates["missing"].append((row["config"], f"{label}: {what}"))
+        if row["n_fixed"]:
+            notes.append(f"{row['n_fixed']} cell(s) failed in the baseline, ok now")
+        if row["n_still_failing"]:
+            err = next((str(e) for e in c_rows.get("error", []) if str(e)), "")
+            notes.append(f"{row['n_still_failing']} cell(s) failing in both"
+                         + (f": {err.splitlines()[0][:120]}" if err else ""))
+        if row["n_skipped"] and not row["n_paired"]:
+            notes.append("skipped in both")
+        if g["how"].eq("definition").any() and not len(nc):
+            notes.append("matched by definition (cell_id changed)")
+        row["mark"] = mark
+        row["note"] = "; ".join(notes)
+        config_rows.append(row)
+
+    configs = pd.DataFrame(config_rows)
+    if not configs.empty:
+        configs["_order"] = configs["mark"].map({m: i for i, m in enumerate(MARKS)})
+        configs = configs.sort_values(["_order", "label"], kind="stable").drop(columns="_order")
+        configs = configs.reset_index(drop=True)
+    configs.attrs["label_axes"] = label_axes
+    metrics_df = pd.DataFrame(metric_rows, columns=[
+        "config", "label", "model", "metric", "direction", "n_pairs", "baseline", "current",
+        "delta", "change", "max_abs_delta", "tolerance", "p_value", "test", "mark"])
+
+    # Global library version changes.
+    vrows = []
+    for col in vcols:
+        bv, cv = _values(base, col), _values(cur, col)
+        n_touched = int(configs["versions"].str.contains(f"{_library(col)} ", regex=False).sum()) \
+            if not configs.empty else 0
+        vrows.append({"library": _library(col), "baseline": bv, "current": cv,
+                      "changed": bv != cv, "n_configs": n_touched})
+    versions = pd.DataFrame(vrows, columns=["library", "baseline", "current", "changed",
+                                            "n_configs"])
+
+    notes = _notes(configs, metrics_df, versions, pairs, base, cur, need, alpha, tol,
+                   stale_b, stale_c)
+    return Comparison(configs=configs, metrics=metrics_df, versions=versions,
+                      metric_names=metrics, directions={m: dirs[m] for m in metrics},
+                      tolerance=tol, alpha=alpha, min_pairs=need, fail_on=fail_on,
+                      max_slowdown=max_slowdown, gates=gates, notes=notes)
+
+
+def _notes(configs: pd.DataFrame, metrics: pd.DataFrame, versions: pd.DataFrame,
+           pairs: pd.DataFrame, base: pd.DataFrame, cur: pd.DataFrame, need: int, alpha: float,
+           tol: Mapping[str, float], stale_b: int, stale_c: int) -> list[str]:
+    notes = []
+    tols = sorted(set(tol.values()))
+    tol_text = (f"{tols[0]:g}" if len(tols) == 1
+                else ", ".join(f"{m} {t:g}" for m, t in tol.items()))
+    notes.append(f"worse/better: mean paired change beyond the tolerance ({tol_text}, absolute) "
+                 f"and a one-sided Wilcoxon signed-rank test over (repeat, fold) pairs at "
+                 f"alpha={alpha:g}; lower-is-better metrics are sign-flipped by their direction")
+    if not metrics.empty:
+        few = metrics[metrics["test"].str.startswith("tolerance only")]
+        if len(few):
+            n_cfg = few["config"].nunique()
+            pairs_seen = sorted(set(few["n_pairs"]))
+            notes.append(f"too few pairs: tolerance only for {n_cfg} configuration(s) "
+                         f"({'/'.join(map(str, pairs_seen))} pairs; the test needs ≥ {need} "
+                         f"to reach alpha={alpha:g})")
+    if not metrics.empty and metrics["n_pairs"].sum():
+        n = int(metrics["n_pairs"].sum())
+        worst = float(metrics["max_abs_delta"].max())
+        notes.append(f"all {n} paired metric values are identical" if worst == 0 else
+                     f"largest paired |Δ| over {n} metric values: {worst:.3g}")
+    changed = versions[versions["changed"]] if not versions.empty else versions
+    for _, v in changed.iterrows():
+        notes.append(f"library version changed: {v['library']} {v['baseline'] or '(none)'} → "
+                     f"{v['current'] or '(none)'} (shown beside the {v['n_configs']} "
+                     f"configuration(s) it touches; compared anyway)")
+    nc = pairs[pairs["kind"] == "not comparable"]
+    for reason, n in nc["reason"].value_counts().items():
+        hint = ("; refresh the baseline deliberately with `bench baseline update SUITE`"
+                if reason.startswith("protocol") else
+                "; the test rows differ (a dataset's source changed)")
+        notes.append(f"not comparable: {reason} for {n} cell(s){hint}")
+    if stale_b or stale_c:
+        notes.append(f"ignored stale rows re-run under a new cell_id: {stale_b} in the baseline, "
+                     f"{stale_c} in the current store")
+    # When nothing matched at all, say why instead of "all missing".
+    if len(pairs) and not (pairs["how"] != "").any() and len(base) and len(cur):
+        bk = set().union(*(json.loads(d).keys() for d in base["_def"]))
+        ck = set().union(*(json.loads(d).keys() for d in cur["_def"]))
+        diff = []
+        if ck - bk:
+            diff.append(f"current definitions add {', '.join(sorted(ck - bk))}")
+        if bk - ck:
+            diff.append(f"current definitions lack {', '.join(sorted(bk - ck))}")
+        notes.append("no cell matched by id or by definition"
+                     + (f" ({'; '.join(diff)})" if diff else " (different suites?)"))
+    return notes
+
+
+# ---- stores -------------------------------------------------------------------------------
+def read_cells(path: str | Path) -> pd.DataFrame:
+    """The `cells` table of a store; ValueError when it is not a store or holds nothing."""
+    from bench.store import Store
+
+    store = Store(path)
+    if not store.exists():
+        raise ValueError(f"{path} is not a results store (no cells table)")
+    cells = store.read("cells")
+    if cells.empty:
+        raise ValueError(f"no results in {path}")
+    return cells
+
+
+def store_metric(path: str | Path, default: str = "macro_f1") -> str:
+    """The suite's primary metric recorded in a store's meta.json."""
+    meta = Path(path) / "meta.json"
+    try:
+        return str(json.loads(meta.read_text()).get("metric", default))
+    except (OSError, ValueError):
+        return default
+
+
+def compare_stores(baseline: str | Path, current: str | Path, metrics: Sequence[str] | None = None,
+                   **kwargs: object) -> Comparison:
+    """`compare` over two store directories; metrics default to the baseline suite's metric."""
+    metrics = list(metrics or [store_metric(baseline)])
+    result = compare(read_cells(baseline), read_cells(current), metrics, **kwargs)  # type: ignore[arg-type]
+    result.baseline_name, result.current_name = str(baseline), str(current)
+    return result
