@@ -48,6 +48,7 @@ class DecisionContext:
     y_val: np.ndarray | None
     train_prior: np.ndarray  # class distribution the model was fitted on (after resampling)
     test_prior: np.ndarray  # class distribution of the deployment (test) part, as requested
+    train_counts: np.ndarray | None = None  # class counts fitted on (minority_f1 when tuning)
 
 
 class Decision(NamedTuple):
@@ -113,8 +114,9 @@ def decide(rule: str, proba: np.ndarray, ctx: DecisionContext) -> Decision:
         return Decision(np.argmax(corrected, axis=1), corrected, info)
     if ctx.proba_val is None or ctx.y_val is None or len(ctx.y_val) == 0:
         raise ValueError("decision 'tuned' needs a validation part (validation > 0)")
+    counts = ctx.train_prior if ctx.train_counts is None else ctx.train_counts
     weights, info = fit_weights(np.asarray(ctx.proba_val, dtype=np.float64),
-                                np.asarray(ctx.y_val), params["metric"], ctx.train_prior)
+                                np.asarray(ctx.y_val), params["metric"], counts)
     return Decision(np.argmax(proba * weights, axis=1), proba, info)
 
 
@@ -149,7 +151,7 @@ def _distribution(p: np.ndarray, k: int, what: str) -> np.ndarray:
 
 
 def fit_weights(proba_val: np.ndarray, y_val: np.ndarray, metric: str,
-                train_prior: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
+                train_counts: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
     """Per-class weights maximising `metric` of ``argmax(proba_val * w)`` on the validation part.
 
     Deterministic coordinate ascent over GRID (see the module docstring). Returns the weights and
@@ -163,7 +165,7 @@ def fit_weights(proba_val: np.ndarray, y_val: np.ndarray, metric: str,
     if len(y_val) != n:
         raise ValueError(f"y_val has {len(y_val)} rows but proba_val has {n}")
     sign = 1.0 if m.direction == "max" else -1.0
-    counts = np.asarray(train_prior, dtype=np.float64)
+    counts = np.asarray(train_counts, dtype=np.float64)
     y_val = np.asarray(y_val).astype(np.int64)
     cache: dict[bytes, float] = {}
 

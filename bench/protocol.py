@@ -1,8 +1,9 @@
 """run_cell(cell) -> CellResult: the evaluation protocol of DESIGN.md, nothing else.
 
 1. load + validate the dataset; 2. impose the imbalance; 3. outer split (test follows the test
-prior); 4. validation carve-out; 5. resample only the training part (inside an imblearn
-Pipeline), or class weights as per-sample weights; 6. fit, predict probabilities on the untouched
+prior); 4. validation carve-out; 5. encode / impute features (bench.encode, fitted on the fit
+rows only), then resample only the training part (inside an imblearn Pipeline), or class
+weights as per-sample weights; 6. fit, predict probabilities on the untouched
 test part, apply the decision rule; 7. score, with timings, peak memory and class counts.
 """
 
@@ -27,7 +28,15 @@ from bench.decision import DecisionContext, decide
 from bench.metrics import ScoreInput, confusion_table, per_class_table, score_all
 from bench.models.decompose import decompose
 from bench.models.registry import MODELS, ModelContext
-from bench.sampling import SAMPLERS, RecordingSampler, SamplerContext, class_weights
+from bench.encode import Prepared, needs_imputation, prepare
+from bench.sampling import (
+    SAMPLERS,
+    NotApplicable,
+    RecordingSampler,
+    SamplerContext,
+    build_sampler,
+    class_weights,
+)
 from bench.split import make_split
 
 STATUSES = ("ok", "error", "timeout", "oom", "crashed", "skipped")
@@ -94,24 +103,53 @@ class PeakMemory:
         self.peak_mb = max(self.peak_mb, self.rss_mb())
 
 
-def _features(X: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
-    return X.iloc[rows].to_numpy(dtype=np.float64, na_value=np.nan)
+def prepare_features(ds: Any, split: Any, cell: Cell) -> Prepared:
+    """Encode / impute (bench.encode), fitted on the fit rows only: categorical columns become
+    codes of the training vocabulary; NaN is imputed unless both the model and the sampler take
+    it. Order in a cell: encode/impute -> sampler -> model input (one-hot or native) -> model."""
+    entry = MODELS.get(cell.model.name)
+    sampler_entry = SAMPLERS.get(cell.sampler.name)
+    return prepare(ds.X, list(ds.categorical), split.fit, split.val, split.test,
+                   impute=needs_imputation(entry.handles_missing, sampler_entry.handles_missing),
+                   native_categorical=bool(entry.categorical))
 
 
-def build_pipeline(cell: Cell, counts: np.ndarray, n_threads: int, device: str) -> tuple[Any, Any]:
-    """The imblearn Pipeline (sampler step only if the strategy resamples) and the model."""
+def categorical_columns(ds: Any) -> tuple[int, ...]:
+    """Column indices of the dataset's declared categorical features (for ModelContext)."""
+    return tuple(i for i, c in enumerate(ds.X.columns) if c in set(ds.categorical))
+
+
+def build_pipeline(cell: Cell, counts: np.ndarray, n_threads: int, device: str,
+                   categorical: tuple[int, ...] = (), *, prep: Prepared | None = None,
+                   labels: Any = (), notes: dict[str, Any] | None = None) -> tuple[Any, Any]:
+    """The imblearn Pipeline (sampler step only if the strategy resamples; a one-hot input step
+    for models without native categoricals) and the model. `notes` receives the sampler's
+    effective parameters (e.g. a shrunk k_neighbors)."""
     from imblearn.pipeline import Pipeline
+
+    if prep is not None:  # the model sees category codes only if it takes them natively
+        categorical = tuple(prep.encoder.cat_idx) if prep.mode == "native" else ()
 
     entry = MODELS.get(cell.model.name)
     estimator = entry.build(cell.model.kwargs, ModelContext(
-        seed=cell.model_seed, n_threads=n_threads, device=device, n_classes=len(counts)))
+        seed=cell.model_seed, n_threads=n_threads, device=device, n_classes=len(counts),
+        categorical=categorical))
     estimator = decompose(estimator, cell.decomposition)
     sampler_entry = SAMPLERS.get(cell.sampler.name)
     steps: list[tuple[str, Any]] = []
-    if sampler_entry.factory is not None:
-        params = {**sampler_entry.params, **cell.sampler.kwargs}
-        sampler = sampler_entry.factory(params, SamplerContext(cell.model_seed, counts, n_threads))
-        steps.append(("sampler", RecordingSampler(sampler)))
+    ctx = SamplerContext(
+        cell.model_seed, counts, n_threads,
+        categorical=tuple(prep.encoder.cat_idx) if prep is not None else (),
+        n_categories=tuple(prep.encoder.n_categories) if prep is not None else (),
+        n_features=prep.X_fit.shape[1] if prep is not None else 0,
+        labels=tuple(str(x) for x in labels))
+    sampler = build_sampler(sampler_entry, cell.sampler.kwargs, ctx)
+    if notes is not None:
+        notes.update(ctx.notes)
+    if sampler is not None:
+        steps.append(("sampler", RecordingSampler(sampler, cell.sampler.name)))
+    if prep is not None and prep.mode == "onehot":
+        steps.append(("input", prep.model_input))
     steps.append(("model", estimator))
     return Pipeline(steps), entry
 
@@ -126,17 +164,20 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
     ds = load_dataset(cell.dataset)
     split = make_split(ds, cell)
     k = ds.n_classes
-    X_fit, y_fit = _features(ds.X, split.fit), ds.y[split.fit]
-    X_val, y_val = _features(ds.X, split.val), ds.y[split.val]
-    X_test, y_test = _features(ds.X, split.test), ds.y[split.test]
+    prep = prepare_features(ds, split, cell)
+    X_fit, y_fit = prep.X_fit, ds.y[split.fit]
+    X_val, y_val = prep.X_val, ds.y[split.val]
+    X_test, y_test = prep.X_test, ds.y[split.test]
     fit_counts = np.bincount(y_fit, minlength=k)
 
-    pipe, entry = build_pipeline(cell, fit_counts, n_threads, device)
+    sampler_notes: dict[str, Any] = {}
+    pipe, entry = build_pipeline(cell, fit_counts, n_threads, device, prep=prep,
+                                 labels=ds.labels, notes=sampler_notes)
     fit_kwargs: dict[str, Any] = {}
     if SAMPLERS.get(cell.sampler.name).class_weight:
         fit_kwargs["model__sample_weight"] = class_weights(y_fit, k)
     if entry.eval_set and len(split.val):
-        fit_kwargs["model__eval_set"] = (X_val, y_val)
+        fit_kwargs["model__eval_set"] = (prep.model_input.transform(X_val), y_val)
 
     with warnings.catch_warnings(record=True) as caught, PeakMemory() as mem:
         warnings.simplefilter("always")
@@ -158,7 +199,7 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
                    if SAMPLERS.get(cell.sampler.name).class_weight else trained_counts.astype(float))
     decision = decide(cell.decision, proba, DecisionContext(
         proba_val, y_val if len(split.val) else None,
-        train_prior / train_prior.sum(), split.test_prior))
+        train_prior / train_prior.sum(), split.test_prior, trained_counts))
     y_pred, decision_info = decision.y_pred, decision.params
 
     # Probability metrics score the decision's probabilities: the model's, or the prior-corrected.
@@ -188,6 +229,10 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
         "dataset_fp": ds.fingerprint,
         "decision_params": json.dumps(decision_info, sort_keys=True),
         "class_labels": json.dumps(list(ds.labels)),
+        "train_prior": _shares(split.train_target, ds.labels),
+        "test_prior_shares": _shares(split.test_prior, ds.labels),
+        "sampler_params": json.dumps(sampler_notes, sort_keys=True),
+        "preprocess": json.dumps(prep.encoder.describe(prep.mode), sort_keys=True),
     }
     cid = cell.cell_id
     per_class = per_class_table(inp)
@@ -227,6 +272,13 @@ def predictions_table(cell_id: str, rows: np.ndarray, y_true: np.ndarray, y_pred
     return out
 
 
+def _shares(values: np.ndarray, labels: list[str]) -> str:
+    """Class proportions as JSON {label: share}, in class order (train / test priors)."""
+    v = np.asarray(values, dtype=float)
+    v = v / v.sum()
+    return json.dumps({str(lab): round(float(x), 6) for lab, x in zip(labels, v)})
+
+
 def _final_estimator(pipe: Any) -> Any:
     return pipe.steps[-1][1]
 
@@ -247,6 +299,8 @@ def run_cell_safely(cell: Cell, n_threads: int = 1, device: str = "cpu",
     """run_cell, with exceptions turned into a result row (status error, or oom)."""
     try:
         return run_cell(cell, n_threads, device, options)
+    except NotApplicable as exc:  # e.g. a class too small for the sampler: a clear skip
+        return failure_result(cell, "skipped", f"not applicable: {exc}")
     except MemoryError as exc:
         return failure_result(cell, "oom", f"MemoryError: {exc}")
     except Exception as exc:  # noqa: BLE001 — a failing cell is a row, never a dead run

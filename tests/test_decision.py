@@ -273,3 +273,17 @@ def test_undefined_metrics_are_recorded_in_the_row_never_a_crash() -> None:
     assert "macro_precision: Precision is ill-defined" in row["warnings"]
     assert "roc_auc_ovr:" in row["warnings"] and math.isnan(row["roc_auc_ovr"])
     assert 0.0 <= row["macro_f1"] <= 1.0
+
+
+def test_prior_under_class_weights_uses_the_weighted_training_distribution() -> None:
+    # class weights n / (k n_c) give every class the same total weight: pi_train is uniform,
+    # although the resampled_counts column (what the model saw, row by row) is imbalanced
+    cell = Cell(dataset=Component.of("seed-overlap", {"n_samples": 900}),
+                sampler=Component.of("class_weight"), model=Component.of("logistic"),
+                profile="step", ratio=4, minority=("2",), test_prior="natural", decision="prior")
+    row = run_cell(cell).row
+    params = json.loads(row["decision_params"])
+    assert np.allclose(params["train_prior"], [1 / 3] * 3)
+    counts = json.loads(row["resampled_counts"])
+    assert counts[2] * 3 < counts[0]
+    assert np.allclose(params["test_prior"], [1 / 3] * 3, atol=1e-3)  # natural: balanced
