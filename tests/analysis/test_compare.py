@@ -18,6 +18,7 @@ from bench.analysis.compare import compare, compare_stores, min_pairs, read_cell
 from bench.cell import Cell, Component
 from bench.store import Store
 
+
 @pytest.fixture
 def baseline(tmp_path: Path) -> Path:
     return write(tmp_path / "base", config("logistic", BASE_F1) + config("lightgbm", BASE_F1))
