@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench-dnn bench-zoo clean
+.PHONY: run test compare baseline bench-dnn bench-zoo clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -19,5 +19,14 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# CI quality gate: a fresh quick run compared with the committed baseline (see README).
+compare: $(STAMP)
+	$(BIN)/bench run suites/quick.toml --results results/quick-current --fresh --no-leaderboard
+	$(BIN)/bench compare results/baselines/quick results/quick-current --changed-only
+
+# Refresh the committed baseline deliberately (then commit results/baselines/quick).
+baseline: $(STAMP)
+	$(BIN)/bench baseline update suites/quick.toml
+
 clean:
-	rm -rf $(VENV) results/quick
+	rm -rf $(VENV) results/quick results/quick-current
