@@ -1,4 +1,12 @@
-"""Bagging models: forests and balanced ensembles (scikit-learn / imbalanced-learn)."""
+"""Bagging models: forests and balanced ensembles (scikit-learn / imbalanced-learn).
+
+Equal terms: 300 trees for every forest and for balanced bagging; EasyEnsemble keeps
+imbalanced-learn's defaults (10 balanced subsets, AdaBoost with 50 stumps on each). Every model is
+seeded from the cell and uses the executor's thread budget (``n_jobs``). Which ones take
+per-sample weights is declared from imbalanced-learn 0.14's ``fit`` signatures:
+BalancedBaggingClassifier.fit(X, y) and EasyEnsembleClassifier.fit(X, y) take none, so the grid
+skips their class_weight cells with that reason. None has a GPU build or native categoricals.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +14,61 @@ from typing import Any
 
 from bench.models.registry import ModelContext, model
 
+_FOREST = {"n_estimators": 300, "max_features": "sqrt", "min_samples_leaf": 1, "criterion": "gini"}
 
-@model("random_forest", "bagging", {"n_estimators": 300, "min_samples_leaf": 1,
-                                    "max_features": "sqrt"},
+
+@model("random_forest", "bagging", dict(_FOREST), library="scikit-learn",
        description="scikit-learn RandomForestClassifier")
 def random_forest(params: dict[str, Any], ctx: ModelContext) -> Any:
     from sklearn.ensemble import RandomForestClassifier
 
     return RandomForestClassifier(**params, n_jobs=ctx.n_threads, random_state=ctx.seed)
+
+
+@model("extra_trees", "bagging", dict(_FOREST), library="scikit-learn",
+       description="scikit-learn ExtraTreesClassifier (random split thresholds, no bootstrap)")
+def extra_trees(params: dict[str, Any], ctx: ModelContext) -> Any:
+    from sklearn.ensemble import ExtraTreesClassifier
+
+    return ExtraTreesClassifier(**params, n_jobs=ctx.n_threads, random_state=ctx.seed)
+
+
+@model("balanced_random_forest", "bagging",
+       {**_FOREST, "sampling_strategy": "all", "replacement": True, "bootstrap": False},
+       library="imbalanced-learn",
+       description="imbalanced-learn BalancedRandomForestClassifier (each tree on a randomly "
+                   "undersampled balanced bootstrap)")
+def balanced_random_forest(params: dict[str, Any], ctx: ModelContext) -> Any:
+    from imblearn.ensemble import BalancedRandomForestClassifier
+
+    return BalancedRandomForestClassifier(**params, n_jobs=ctx.n_threads, random_state=ctx.seed)
+
+
+@model("balanced_bagging", "bagging",
+       {"n_estimators": 300, "max_samples": 1.0, "max_features": 1.0, "bootstrap": True,
+        "sampling_strategy": "auto", "replacement": False},
+       sample_weight=False, library="imbalanced-learn",
+       description="imbalanced-learn BalancedBaggingClassifier (decision trees, each on a "
+                   "randomly undersampled bag)")
+def balanced_bagging(params: dict[str, Any], ctx: ModelContext) -> Any:
+    from imblearn.ensemble import BalancedBaggingClassifier
+    from sklearn.tree import DecisionTreeClassifier
+
+    return BalancedBaggingClassifier(estimator=DecisionTreeClassifier(), **params,
+                                     n_jobs=ctx.n_threads, random_state=ctx.seed)
+
+
+@model("easy_ensemble", "bagging",
+       {"n_estimators": 10, "boost_rounds": 50, "sampling_strategy": "auto",
+        "replacement": False},
+       sample_weight=False, library="imbalanced-learn",
+       description="imbalanced-learn EasyEnsembleClassifier (AdaBoost on balanced subsets; "
+                   "boost_rounds = AdaBoost rounds per subset)")
+def easy_ensemble(params: dict[str, Any], ctx: ModelContext) -> Any:
+    from imblearn.ensemble import EasyEnsembleClassifier
+    from sklearn.ensemble import AdaBoostClassifier
+
+    p = dict(params)
+    booster = AdaBoostClassifier(n_estimators=p.pop("boost_rounds"), random_state=ctx.seed)
+    return EasyEnsembleClassifier(estimator=booster, **p, n_jobs=ctx.n_threads,
+                                  random_state=ctx.seed)

@@ -18,7 +18,7 @@ class ScaledLogistic(Pipeline):
         return super().fit(X, y, clf__sample_weight=sample_weight)
 
 
-@model("dummy", "baseline", {"strategy": "prior"},
+@model("dummy", "baseline", {"strategy": "prior"}, library="scikit-learn",
        description="predicts the training prior: the floor for every metric")
 def dummy(params: dict[str, Any], ctx: ModelContext) -> Any:
     from sklearn.dummy import DummyClassifier
@@ -26,7 +26,7 @@ def dummy(params: dict[str, Any], ctx: ModelContext) -> Any:
     return DummyClassifier(strategy=params["strategy"], random_state=ctx.seed)
 
 
-@model("logistic", "baseline", {"C": 1.0, "max_iter": 1000},
+@model("logistic", "baseline", {"C": 1.0, "max_iter": 1000}, library="scikit-learn",
        description="standardized multinomial logistic regression")
 def logistic(params: dict[str, Any], ctx: ModelContext) -> Any:
     from sklearn.linear_model import LogisticRegression

@@ -26,6 +26,8 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from bench.models.fitting import eval_weights, unpack_eval_set
+
 if TYPE_CHECKING:
     import torch
 
@@ -85,6 +87,15 @@ def _per_sample_loss(
     return F.cross_entropy(logits, target, reduction="none")
 
 
+def _macro_f1(conf: np.ndarray) -> float:
+    """Macro-F1 over all k classes from a k x k confusion matrix (rows true, columns predicted);
+    a class never true nor predicted scores 0, as f1_score(..., zero_division=0)."""
+    tp = np.diag(conf).astype(np.float64)
+    denom = conf.sum(axis=0) + conf.sum(axis=1)
+    f1 = np.divide(2 * tp, denom, out=np.zeros_like(tp), where=denom > 0)
+    return float(f1.mean())
+
+
 class DNNClassifier(ClassifierMixin, BaseEstimator):
     """Multilayer perceptron (ReLU hidden layers, softmax output) trained with Adam.
 
@@ -100,6 +111,12 @@ class DNNClassifier(ClassifierMixin, BaseEstimator):
     - ``loss``: ``"cross_entropy"`` or ``"focal"`` (with ``focal_gamma``).
     - ``class_weight``: ``None``, ``"balanced"`` (w_c = n / (k * n_c)) or a ``{label: weight}``
       dict; multiplies the per-sample loss together with ``sample_weight``.
+    - validation rows are weighted like training rows: by the class weight and, when
+      ``sample_weight`` is given, by the mean training weight of their class (or by explicit
+      weights, ``eval_set=(X_val, y_val, sample_weight_val)``), so early stopping follows the
+      training objective.
+    - ``curves_``: per epoch, ``train`` loss and macro-F1 (running over the epoch's batches,
+      as Keras reports training metrics) and ``validation`` loss and macro-F1 (end of epoch).
     - ``device``: ``"auto"`` (cuda if available), ``"cpu"`` or ``"cuda[:N]"``.
     - ``random_state``: seeds weight init, dropout and the batch permutation; on CPU two fits
       with the same seed give identical predictions. The global torch RNG is left untouched.
@@ -191,9 +208,10 @@ class DNNClassifier(ClassifierMixin, BaseEstimator):
         X: Any,
         y: Any,
         sample_weight: Any = None,
-        eval_set: tuple[Any, Any] | None = None,
+        eval_set: tuple[Any, ...] | None = None,
     ) -> DNNClassifier:
-        """Train; ``eval_set=(X_val, y_val)`` drives early stopping and the LR schedule.
+        """Train; ``eval_set=(X_val, y_val[, sample_weight_val])`` drives early stopping and the
+        LR schedule.
 
         Loss per batch is the weighted mean sum(w * l) / sum(w), with w = sample_weight times
         the class weight, so weights change relative importance without changing the step size.
@@ -232,14 +250,24 @@ class DNNClassifier(ClassifierMixin, BaseEstimator):
         self.mean_ = mean.astype(np.float32)
         self.scale_ = np.where(const, 1.0, std).astype(np.float32)
 
-        val: tuple[np.ndarray, np.ndarray] | None = None
+        val: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         if eval_set is not None:
-            X_val, y_val = eval_set
+            X_val, y_val, w_val = unpack_eval_set(eval_set)
             X_val = validate_data(self, X_val, reset=False, dtype=np.float32)
             y_val = np.asarray(y_val)
             if y_val.ndim != 1 or len(y_val) != X_val.shape[0]:
                 raise ValueError("eval_set y must be 1-D with one label per row of eval_set X.")
-            val = (self._standardize(X_val), self._encode(y_val, "eval_set y"))
+            y_val = self._encode(y_val, "eval_set y")
+            if w_val is not None:
+                w_val = check_array(w_val, ensure_2d=False, dtype=np.float64,
+                                    input_name="sample_weight_val")
+                if w_val.shape != y_val.shape:
+                    raise ValueError("eval_set sample weights need one weight per row.")
+            elif sample_weight is not None:
+                w_val = eval_weights(y_enc, sw, y_val)
+            else:
+                w_val = np.ones(len(y_val))
+            val = (self._standardize(X_val), y_val, w_val)
 
         device = _resolve_device(self.device)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
@@ -273,7 +301,7 @@ class DNNClassifier(ClassifierMixin, BaseEstimator):
         y: np.ndarray,
         weights: np.ndarray,
         class_w: np.ndarray,
-        val: tuple[np.ndarray, np.ndarray] | None,
+        val: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
         device: str,
         seed: int,
     ) -> None:
@@ -306,22 +334,28 @@ class DNNClassifier(ClassifierMixin, BaseEstimator):
             perm = torch.randperm(n, generator=gen).to(device)
             Xp, yp, wp = X_t[perm], y_t[perm], w_t[perm]
             total = torch.zeros((), device=device)
+            # running confusion counts (true * k + predicted) for the train macro-F1
+            conf = torch.zeros(k * k, dtype=torch.int64, device=device)
             for start in range(0, n, bs):
                 xb, yb, wb = Xp[start:start + bs], yp[start:start + bs], wp[start:start + bs]
-                weighted = _per_sample_loss(model(xb), yb, loss_name, gamma) * wb
+                logits = model(xb)
+                weighted = _per_sample_loss(logits, yb, loss_name, gamma) * wb
                 batch_loss = weighted.sum() / wb.sum().clamp_min(1e-12)
                 opt.zero_grad(set_to_none=True)
                 batch_loss.backward()
                 opt.step()
                 total += weighted.detach().sum()
-            train_loss = float(total) / w_total  # the epoch's only host sync
+                conf += torch.bincount(yb * k + logits.detach().argmax(dim=1), minlength=k * k)
+            train_loss = float(total) / w_total  # the epoch's host syncs: loss and counts
+            train_f1 = _macro_f1(conf.cpu().numpy().reshape(k, k))
             if not np.isfinite(train_loss):
                 raise RuntimeError(
                     f"Training diverged at epoch {epoch} (loss {train_loss}); "
                     "lower learning_rate or check the inputs."
                 )
             self._record(epoch, "train", "loss", train_loss)
-            msg = f"epoch {epoch}: train loss {train_loss:.5f}"
+            self._record(epoch, "train", "macro_f1", train_f1)
+            msg = f"epoch {epoch}: train loss {train_loss:.5f}, train macro-F1 {train_f1:.4f}"
             if use_val:
                 val_loss, val_f1 = self._evaluate(val, cw_t, device)
                 self._record(epoch, "validation", "loss", val_loss)
@@ -349,20 +383,20 @@ class DNNClassifier(ClassifierMixin, BaseEstimator):
                              "value": float(value)})
 
     def _evaluate(
-        self, val: tuple[np.ndarray, np.ndarray], cw_t: torch.Tensor, device: str
+        self, val: tuple[np.ndarray, np.ndarray, np.ndarray], cw_t: torch.Tensor, device: str
     ) -> tuple[float, float]:
-        """Validation loss (training objective incl. class weights) and macro-F1.
+        """Validation loss (training objective incl. class and sample weights) and macro-F1.
 
-        The objective matches training so early stopping with class_weight='balanced' is not
-        pulled back towards majority-class fits by an unweighted validation loss.
+        The objective matches training so early stopping with class weights is not pulled
+        back towards majority-class fits by an unweighted validation loss.
         """
         import torch
 
-        X_val, y_val = val
+        X_val, y_val, w_val = val
         y_t = torch.from_numpy(y_val).to(device)
         logits = self._logits(X_val, device)
         with torch.inference_mode():
-            w = cw_t[y_t]
+            w = cw_t[y_t] * torch.from_numpy(w_val.astype(np.float32)).to(device)
             loss = (_per_sample_loss(logits, y_t, self.loss, float(self.focal_gamma)) * w).sum()
             loss = float(loss / w.sum().clamp_min(1e-12))
             pred = logits.argmax(dim=1).cpu().numpy()

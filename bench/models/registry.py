@@ -2,6 +2,9 @@
 
 Why: listing models or validating a suite must not import torch or catboost, and every model
 (the DNN included) must be a scikit-learn classifier built the same way from suite parameters.
+An entry also declares what the grid and the protocol need to know about the model without
+building it: its family, whether `fit` takes per-sample weights and a validation set, whether
+it has a GPU build and native categorical support.
 """
 
 from __future__ import annotations
@@ -17,12 +20,25 @@ FAMILIES = ("dnn", "bagging", "boosting", "baseline")
 
 @dataclass(frozen=True)
 class ModelContext:
-    """What the executor decides for a model: its seed, thread budget and device."""
+    """What the executor and the data decide for a model.
+
+    - ``seed``: the cell's model seed; every model is seeded from it.
+    - ``n_threads``: the thread budget of the cell (n_jobs / nthread / thread_count / torch).
+    - ``device``: ``"cpu"`` or ``"cuda"`` (``bench run --device``).
+    - ``n_classes``: classes of the dataset.
+    - ``categorical``: column indices of categorical features, for libraries with native
+      categorical support; those columns hold integer codes 0..n-1, NaN for missing.
+    """
 
     seed: int
     n_threads: int = 1
     device: str = "cpu"
     n_classes: int = 2
+    categorical: tuple[int, ...] = ()
+
+
+def is_cuda(device: str) -> bool:
+    return device == "cuda" or device.startswith("cuda:")
 
 
 @dataclass(frozen=True)
@@ -34,12 +50,29 @@ class ModelEntry:
     sample_weight: bool = True  # fit accepts sample_weight (needed by the class_weight strategy)
     eval_set: bool = False  # fit accepts eval_set=(X_val, y_val) for early stopping / curves
     description: str = ""
+    gpu: str = ""  # the library setting `device="cuda"` maps to; "" = no GPU build (refused)
+    categorical: str = ""  # the library's native categorical support; "" = none (one-hot input)
+    library: str = ""  # what runs the model (for messages and the README)
+    handles_missing: bool = False  # fit/predict take NaN (else bench.encode imputes first)
 
     def __post_init__(self) -> None:
         if self.family not in FAMILIES:
             raise ValueError(f"model {self.name}: family {self.family!r}; allowed: {FAMILIES}")
 
+    def check_device(self, device: str) -> None:
+        """Refuse a device the library cannot use, with a message that says what to do."""
+        if device == "cpu":
+            return
+        if not is_cuda(device):
+            raise ValueError(f"model {self.name!r}: device {device!r}; allowed: cpu, cuda")
+        if not self.gpu:
+            raise ValueError(
+                f"model {self.name!r} ({self.library or self.description}) has no GPU build; "
+                "device='cuda' is refused. Run it with --device cpu (or leave it out of a "
+                "--device cuda run).")
+
     def build(self, params: dict[str, Any], ctx: ModelContext) -> Any:
+        self.check_device(ctx.device)
         return self.factory({**self.defaults, **params}, ctx)
 
 
@@ -47,12 +80,14 @@ MODELS: Registry[ModelEntry] = Registry("model")
 
 
 def model(name: str, family: str, defaults: dict[str, Any] | None = None, *,
-          sample_weight: bool = True, eval_set: bool = False, description: str = ""):
+          sample_weight: bool = True, eval_set: bool = False, description: str = "",
+          gpu: str = "", categorical: str = "", library: str = "", handles_missing: bool = False):
     """Decorator registering a factory `(params, ctx) -> estimator` as a model entry."""
 
     def wrap(fn: Callable[[dict[str, Any], ModelContext], Any]) -> Callable[..., Any]:
-        MODELS.register(ModelEntry(name, family, fn, dict(defaults or {}),
-                                   sample_weight, eval_set, description))
+        MODELS.register(ModelEntry(name, family, fn, dict(defaults or {}), sample_weight,
+                                   eval_set, description, gpu, categorical, library,
+                                   handles_missing))
         return fn
 
     return wrap

@@ -132,16 +132,19 @@ def test_curves_content(three_class: tuple[np.ndarray, np.ndarray]) -> None:
     clf = small(max_epochs=3, patience=None).fit(X[:400], y[:400], eval_set=(X[400:], y[400:]))
     curves = pd.DataFrame(clf.curves_)
     assert list(curves.columns) == ["step", "split", "metric", "value"]
-    assert len(curves) == 3 * 3
+    assert len(curves) == 3 * 4
     assert set(map(tuple, curves[["split", "metric"]].drop_duplicates().to_numpy())) == {
-        ("train", "loss"), ("validation", "loss"), ("validation", "macro_f1")}
+        ("train", "loss"), ("train", "macro_f1"), ("validation", "loss"),
+        ("validation", "macro_f1")}
     assert sorted(curves["step"].unique()) == [1, 2, 3]
     assert all(isinstance(s, int) and isinstance(v, float)
                for s, v in zip(curves["step"].tolist(), curves["value"].tolist()))
     f1 = curves.query("metric == 'macro_f1'")["value"]
     assert f1.between(0, 1).all()
-    # without eval_set: train loss only, one row per epoch
-    assert [c["split"] for c in small(max_epochs=2).fit(X, y).curves_] == ["train", "train"]
+    # without eval_set: train loss and running macro-F1 only, per epoch
+    rows = small(max_epochs=2).fit(X, y).curves_
+    assert [(c["split"], c["metric"]) for c in rows] == [("train", "loss"),
+                                                        ("train", "macro_f1")] * 2
 
 
 def test_zero_sample_weight_class_never_predicted(
@@ -198,3 +201,31 @@ def test_fit_predict_on_cuda(three_class: tuple[np.ndarray, np.ndarray]) -> None
     proba = clf.predict_proba(X)
     assert proba.shape == (600, 3) and np.allclose(proba.sum(axis=1), 1.0)
     assert np.mean(clf.predict(X) == y) > 0.7
+
+
+def test_train_macro_f1_is_running_over_the_epoch(three_class: tuple[np.ndarray, np.ndarray]) -> None:
+    # One batch per epoch: the running confusion counts are the predictions of the weights
+    # before that epoch's only step, i.e. macro-F1 of the previous epoch's model.
+    from sklearn.metrics import f1_score
+
+    X, y = three_class
+    clf = small(max_epochs=2, batch_size=len(X), patience=None).fit(X, y)
+    f1 = [c["value"] for c in clf.curves_ if c["metric"] == "macro_f1"]
+    one = small(max_epochs=1, batch_size=len(X), patience=None).fit(X, y)
+    assert f1[1] == pytest.approx(f1_score(y, one.predict(X), average="macro"), abs=1e-6)
+
+
+def test_validation_weighted_like_training(three_class: tuple[np.ndarray, np.ndarray]) -> None:
+    # sample_weight given, eval_set a pair: validation rows get their class's mean training
+    # weight; passing those weights explicitly gives the same curves.
+    X, y = three_class
+    w = np.array([1.0, 2.0, 5.0])[y]
+    Xf, yf, Xv, yv = X[:400], y[:400], X[400:], y[400:]
+    implicit = small(max_epochs=3).fit(Xf, yf, sample_weight=w[:400], eval_set=(Xv, yv))
+    explicit = small(max_epochs=3).fit(Xf, yf, sample_weight=w[:400],
+                                       eval_set=(Xv, yv, np.array([1.0, 2.0, 5.0])[yv]))
+    plain = small(max_epochs=3).fit(Xf, yf, sample_weight=w[:400],
+                                    eval_set=(Xv, yv, np.ones(len(yv))))
+    assert implicit.curves_ == explicit.curves_
+    val = [c["value"] for c in implicit.curves_ if c["split"] == "validation"]
+    assert val != [c["value"] for c in plain.curves_ if c["split"] == "validation"]
