@@ -1,9 +1,43 @@
 """Sampling strategies: imbalanced-learn samplers, and class weights as a strategy of its own.
 
 Why: a sampler must only ever touch the training part, so it lives inside an
-`imblearn.pipeline.Pipeline` (samplers act in `fit` only, never in `predict`). Class weights are
-one strategy with one meaning in every library: per-sample weights w_c = n / (k * n_c) passed to
-`fit`.
+`imblearn.pipeline.Pipeline` (samplers act in `fit` only, never in `predict`), after the encoder
+(`bench.encode`) and before the model. Class weights are one strategy with one meaning in every
+library: per-sample weights w_c = n / (k * n_c) passed to `fit`.
+
+Multiclass-safe `sampling_strategy` (a string; imbalanced-learn's float form is binary-only and
+refused). `"auto"` (the default) means:
+- over-samplers (random_over, smote, smotenc, borderline_smote, svm_smote, adasyn, and the SMOTE
+  step of smote_tomek / smote_enn): `"not majority"`: every class is raised to the majority count;
+- random_under, near_miss, cluster_centroids: `"not minority"`: every class is cut to the minority
+  count (never below it);
+- cleaning samplers (tomek, enn): the classes with at least the mean training count (the
+  majority side). imbalanced-learn's own "auto" ("not minority") lets ENN wipe out a small class
+  that is not *the* minority in a long tail; this default never cleans a class below the mean.
+  The cleaning step of smote_tomek / smote_enn runs after SMOTE balanced every class and cleans
+  all classes, as in imbalanced-learn.
+Other accepted values are imbalanced-learn's strings for the sampler's kind: over: `minority`,
+`not minority`, `not majority`, `all`; under and cleaning: `majority`, `not minority`,
+`not majority`, `all`.
+
+Neighbours: SMOTE-family samplers (smote, smotenc, borderline_smote, svm_smote, adasyn,
+smote_tomek, smote_enn) use k neighbours *within* each class they oversample, so k shrinks to
+(smallest oversampled class - 1) when that class is smaller than k + 1; near_miss shrinks
+`n_neighbors` to the minority count likewise. The effective values and every adjustment are
+recorded in the row's `sampler_params`. A class with a single training row cannot be
+oversampled by interpolation at all: the cell's status is `skipped` with a message naming the
+class (`NotApplicable`).
+
+Categorical columns (ordinal codes from `bench.encode`): `smote` and `smotenc` become SMOTE-NC
+(SMOTE-N when every column is categorical); every other neighbour-based sampler runs in a one-hot
+space (`CategoricalSpace`: each categorical column one indicator block scaled by the median
+standard deviation of the numeric columns, as SMOTE-NC does) and synthetic or centroid rows are
+decoded back to the category with the largest indicator, so resampled rows always carry valid
+codes. random_over / random_under only copy or drop rows and take the codes as they are.
+`smotenc` on data without categorical columns is plain SMOTE (noted in `sampler_params`).
+
+Missing values: random_over, random_under, none and class_weight pass NaN through; every other
+sampler needs the encoder to impute first (`handles_missing=False`).
 """
 
 from __future__ import annotations
@@ -17,14 +51,34 @@ import numpy as np
 
 from bench.registry import Registry
 
+OVER_STRATEGIES = ("auto", "not majority", "not minority", "minority", "all")
+UNDER_STRATEGIES = ("auto", "majority", "not minority", "not majority", "all")
+KINDS = ("none", "weight", "over", "under", "clean", "combine")
+
+
+class NotApplicable(Exception):
+    """The sampler cannot run on this cell's training data at all (status `skipped`)."""
+
+
+class SamplerError(RuntimeError):
+    """The sampler failed on the training part; the message names it and the library's reason."""
+
 
 @dataclass(frozen=True)
 class SamplerContext:
-    """What a sampler factory may know: the seed and the training class counts (never test data)."""
+    """What a sampler factory may know: the seed and the training part's shape (never test data)."""
 
     seed: int
     counts: np.ndarray  # class counts of the part the sampler will see
     n_threads: int = 1
+    categorical: tuple[int, ...] = ()  # column positions holding ordinal category codes
+    n_categories: tuple[int, ...] = ()  # size of each categorical column's training vocabulary
+    n_features: int = 0
+    labels: tuple[str, ...] = ()  # original class names, for messages
+    notes: dict[str, Any] = field(default_factory=dict)  # effective parameters, for the row
+
+    def label(self, code: int) -> str:
+        return self.labels[code] if code < len(self.labels) else str(code)
 
 
 @dataclass(frozen=True)
@@ -34,6 +88,15 @@ class SamplerEntry:
     params: dict[str, Any] = field(default_factory=dict)
     class_weight: bool = False  # strategy = per-sample weights instead of resampling
     description: str = ""
+    handles_missing: bool = False  # the sampler takes NaN (else the encoder imputes first)
+    kind: str = "over"
+    choices: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # allowed parameter values
+
+    def check(self, params: dict[str, Any]) -> list[str]:
+        """Suite-time checks of parameter values (types are checked by `bench.params`)."""
+        return [f"{key}: {params[key]!r}; allowed: {', '.join(map(str, allowed))}"
+                for key, allowed in self.choices.items()
+                if key in params and params[key] not in allowed]
 
 
 SAMPLERS: Registry[SamplerEntry] = Registry("sampler")
@@ -49,66 +112,339 @@ def class_weights(y: np.ndarray, n_classes: int) -> np.ndarray:
     return w[y]
 
 
+def _digest(X: Any) -> str:
+    from bench.encode import array_digest
+
+    return array_digest(X)
+
+
 class RecordingSampler:
     """Wraps a sampler to record what it saw and produced (counts, time) for the results row.
 
     It is still a pipeline step: it only runs in `fit`, so test rows can never reach it.
+    `n_calls_` and `digest_in_` (a content hash of the rows it received) let tests prove that.
     """
 
-    def __init__(self, sampler: Any) -> None:
+    def __init__(self, sampler: Any, name: str = "") -> None:
         self.sampler = sampler
+        self.name = name
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
-        return {"sampler": self.sampler}
+        return {"sampler": self.sampler, "name": self.name}
 
     def set_params(self, **params: Any) -> RecordingSampler:
         self.sampler = params.get("sampler", self.sampler)
+        self.name = params.get("name", self.name)
         return self
 
     def fit(self, X: Any, y: Any) -> RecordingSampler:
         return self
 
     def fit_resample(self, X: Any, y: Any, **params: Any) -> tuple[Any, Any]:
-        t0 = time.perf_counter()
-        Xr, yr = self.sampler.fit_resample(X, y, **params)
-        self.resample_s_ = time.perf_counter() - t0
+        self.n_calls_ = getattr(self, "n_calls_", 0) + 1
         self.n_in_ = len(y)
-        self.counts_out_ = np.bincount(np.asarray(yr))
+        self.digest_in_ = _digest(X)
+        t0 = time.perf_counter()
+        try:
+            Xr, yr = self.sampler.fit_resample(X, y, **params)
+        except NotApplicable:
+            raise
+        except Exception as exc:
+            raise SamplerError(f"{self.name or type(self.sampler).__name__} failed on the "
+                               f"training part: {type(exc).__name__}: {exc}") from exc
+        self.resample_s_ = time.perf_counter() - t0
+        self.counts_out_ = np.bincount(np.asarray(yr).astype(np.int64))
         return Xr, yr
 
 
-def _smote(params: dict[str, Any], ctx: SamplerContext) -> Any:
-    from imblearn.over_sampling import SMOTE
+class CategoricalSpace:
+    """Run a numeric sampler on one-hot categorical blocks and decode its rows back to codes.
 
-    smallest = int(ctx.counts[ctx.counts > 0].min())
-    if smallest < 2:
-        raise ValueError(
-            f"smote: the smallest training class has {smallest} row(s); "
-            "SMOTE needs at least 2 to interpolate"
-        )
-    k = min(int(params["k_neighbors"]), smallest - 1)
-    return SMOTE(k_neighbors=k, random_state=ctx.seed)
+    Each categorical column (ordinal codes 0..n-1) becomes n indicator columns scaled by the
+    median standard deviation of the numeric columns (1 without numeric columns); after
+    resampling, each block's largest indicator is the row's category.
+    """
+
+    def __init__(self, sampler: Any, cat_idx: tuple[int, ...], n_categories: tuple[int, ...]) -> None:
+        self.sampler = sampler
+        self.cat_idx = tuple(cat_idx)
+        self.n_categories = tuple(n_categories)
+
+    def fit_resample(self, X: Any, y: Any, **params: Any) -> tuple[np.ndarray, np.ndarray]:
+        X = np.asarray(X, dtype=np.float64)
+        num = [i for i in range(X.shape[1]) if i not in self.cat_idx]
+        stds = X[:, num].std(axis=0) if num else np.array([])
+        scale = float(np.median(stds)) if len(stds) else 1.0
+        scale = scale if scale > 0 else 1.0
+        blocks = [X[:, num]]
+        for i, n in zip(self.cat_idx, self.n_categories):
+            onehot = np.zeros((len(X), n))
+            codes = np.rint(X[:, i]).astype(np.int64)
+            onehot[np.arange(len(X)), np.clip(codes, 0, n - 1)] = scale
+            blocks.append(onehot)
+        Z = np.hstack(blocks)
+        Zr, yr = self.sampler.fit_resample(Z, y, **params)
+        Zr = np.asarray(Zr, dtype=np.float64)
+        out = np.empty((len(Zr), X.shape[1]))
+        out[:, num] = Zr[:, :len(num)]
+        at = len(num)
+        for i, n in zip(self.cat_idx, self.n_categories):
+            out[:, i] = np.argmax(Zr[:, at:at + n], axis=1)
+            at += n
+        return out, np.asarray(yr)
+
+
+# ---- strategy and neighbour helpers ---------------------------------------------------------
+def _strategy(params: dict[str, Any], kind: str, ctx: SamplerContext) -> Any:
+    s = params.get("sampling_strategy", "auto")
+    allowed = OVER_STRATEGIES if kind in ("over", "combine") else UNDER_STRATEGIES
+    if s not in allowed:
+        raise ValueError(f"sampling_strategy {s!r}; allowed for this sampler: {', '.join(allowed)}")
+    if s != "auto":
+        return s
+    if kind in ("over", "combine"):
+        return "not majority"
+    if kind == "under":
+        return "not minority"
+    counts = np.asarray(ctx.counts, dtype=float)  # clean: the majority side
+    present = counts > 0
+    chosen = [int(c) for c in np.flatnonzero(present & (counts >= counts[present].mean()))]
+    ctx.notes["cleaned_classes"] = [ctx.label(c) for c in chosen]
+    return chosen
+
+
+def _oversampled(counts: np.ndarray, strategy: Any) -> list[int]:
+    """Classes an over-sampler will add rows to (imbalanced-learn's rules for the strategy)."""
+    present = np.flatnonzero(counts > 0)
+    top = counts.max()
+    minority = int(present[np.argmin(counts[present])])
+    if strategy == "minority":
+        chosen = [minority]
+    elif strategy == "not minority":
+        chosen = [int(c) for c in present if c != minority]
+    else:  # not majority, all: every class below the majority count
+        chosen = [int(c) for c in present]
+    return [c for c in chosen if counts[c] < top]
+
+
+def _shrink(name: str, key: str, requested: int, ctx: SamplerContext, strategy: Any) -> int:
+    """Neighbours within the smallest oversampled class: at most its size - 1."""
+    counts = np.asarray(ctx.counts)
+    classes = _oversampled(counts, strategy)
+    if not classes:
+        ctx.notes[key] = requested
+        return requested
+    smallest = min(classes, key=lambda c: (counts[c], c))
+    n = int(counts[smallest])
+    if n < 2:
+        raise NotApplicable(
+            f"{name}: class {ctx.label(smallest)!r} has {n} training row(s); interpolating "
+            f"needs at least 2 rows in every class it oversamples (training counts "
+            f"{dict(zip(ctx.labels or map(str, range(len(counts))), counts.tolist()))})")
+    k = min(int(requested), n - 1)
+    ctx.notes[key] = k
+    if k < requested:
+        ctx.notes["adjusted"] = (f"{key} {requested} -> {k}: class {ctx.label(smallest)!r} has "
+                                 f"{n} training rows")
+    return k
+
+
+def _in_space(sampler: Any, ctx: SamplerContext) -> Any:
+    if not ctx.categorical:
+        return sampler
+    ctx.notes["space"] = "one-hot categorical blocks"
+    return CategoricalSpace(sampler, ctx.categorical, ctx.n_categories)
+
+
+# ---- factories -------------------------------------------------------------------------------
+def _smote_like(params: dict[str, Any], ctx: SamplerContext, name: str) -> Any:
+    from imblearn.over_sampling import SMOTE, SMOTEN, SMOTENC
+
+    strategy = _strategy(params, "over", ctx)
+    k = _shrink(name, "k_neighbors", params["k_neighbors"], ctx, strategy)
+    if ctx.categorical and len(ctx.categorical) == ctx.n_features:
+        ctx.notes["algorithm"] = "SMOTEN"
+        return SMOTEN(sampling_strategy=strategy, k_neighbors=k, random_state=ctx.seed)
+    if ctx.categorical:
+        ctx.notes["algorithm"] = "SMOTENC"
+        return SMOTENC(categorical_features=list(ctx.categorical), sampling_strategy=strategy,
+                       k_neighbors=k, random_state=ctx.seed)
+    ctx.notes["algorithm"] = "SMOTE"
+    if name == "smotenc":
+        ctx.notes["note"] = "no categorical columns: plain SMOTE"
+    return SMOTE(sampling_strategy=strategy, k_neighbors=k, random_state=ctx.seed)
+
+
+def _smote(params: dict[str, Any], ctx: SamplerContext) -> Any:
+    return _smote_like(params, ctx, "smote")
+
+
+def _smotenc(params: dict[str, Any], ctx: SamplerContext) -> Any:
+    return _smote_like(params, ctx, "smotenc")
+
+
+def _borderline(params: dict[str, Any], ctx: SamplerContext) -> Any:
+    from imblearn.over_sampling import BorderlineSMOTE
+
+    strategy = _strategy(params, "over", ctx)
+    k = _shrink("borderline_smote", "k_neighbors", params["k_neighbors"], ctx, strategy)
+    return _in_space(BorderlineSMOTE(sampling_strategy=strategy, k_neighbors=k,
+                                     m_neighbors=params["m_neighbors"], kind=params["kind"],
+                                     random_state=ctx.seed), ctx)
+
+
+def _svm_smote(params: dict[str, Any], ctx: SamplerContext) -> Any:
+    from imblearn.over_sampling import SVMSMOTE
+
+    strategy = _strategy(params, "over", ctx)
+    k = _shrink("svm_smote", "k_neighbors", params["k_neighbors"], ctx, strategy)
+    return _in_space(SVMSMOTE(sampling_strategy=strategy, k_neighbors=k,
+                              m_neighbors=params["m_neighbors"], random_state=ctx.seed), ctx)
+
+
+def _adasyn(params: dict[str, Any], ctx: SamplerContext) -> Any:
+    from imblearn.over_sampling import ADASYN
+
+    strategy = _strategy(params, "over", ctx)
+    k = _shrink("adasyn", "n_neighbors", params["n_neighbors"], ctx, strategy)
+    return _in_space(ADASYN(sampling_strategy=strategy, n_neighbors=k, random_state=ctx.seed), ctx)
 
 
 def _random_over(params: dict[str, Any], ctx: SamplerContext) -> Any:
     from imblearn.over_sampling import RandomOverSampler
 
-    return RandomOverSampler(random_state=ctx.seed)
+    return RandomOverSampler(sampling_strategy=_strategy(params, "over", ctx), random_state=ctx.seed)
 
 
 def _random_under(params: dict[str, Any], ctx: SamplerContext) -> Any:
     from imblearn.under_sampling import RandomUnderSampler
 
-    return RandomUnderSampler(random_state=ctx.seed)
+    return RandomUnderSampler(sampling_strategy=_strategy(params, "under", ctx),
+                              random_state=ctx.seed)
 
 
+def _tomek(params: dict[str, Any], ctx: SamplerContext) -> Any:
+    from imblearn.under_sampling import TomekLinks
+
+    return _in_space(TomekLinks(sampling_strategy=_strategy(params, "clean", ctx)), ctx)
+
+
+def _enn(params: dict[str, Any], ctx: SamplerContext) -> Any:
+    from imblearn.under_sampling import EditedNearestNeighbours
+
+    return _in_space(EditedNearestNeighbours(sampling_strategy=_strategy(params, "clean", ctx),
+                                             n_neighbors=params["n_neighbors"],
+                                             kind_sel=params["kind_sel"]), ctx)
+
+
+def _near_miss(params: dict[str, Any], ctx: SamplerContext) -> Any:
+    from imblearn.under_sampling import NearMiss
+
+    strategy = _strategy(params, "under", ctx)
+    counts = np.asarray(ctx.counts)
+    smallest = int(counts[counts > 0].min())
+    n = min(int(params["n_neighbors"]), smallest)
+    n3 = min(int(params["n_neighbors_ver3"]), smallest)
+    ctx.notes.update(n_neighbors=n, n_neighbors_ver3=n3)
+    if (n, n3) != (params["n_neighbors"], params["n_neighbors_ver3"]):
+        ctx.notes["adjusted"] = (f"n_neighbors {params['n_neighbors']} -> {n}, n_neighbors_ver3 "
+                                 f"{params['n_neighbors_ver3']} -> {n3}: the minority class has "
+                                 f"{smallest} training rows")
+    return _in_space(NearMiss(sampling_strategy=strategy, version=params["version"],
+                              n_neighbors=n, n_neighbors_ver3=n3), ctx)
+
+
+def _cluster_centroids(params: dict[str, Any], ctx: SamplerContext) -> Any:
+    from imblearn.under_sampling import ClusterCentroids
+    from sklearn.cluster import KMeans
+
+    return _in_space(ClusterCentroids(sampling_strategy=_strategy(params, "under", ctx),
+                                      estimator=KMeans(n_init=1, random_state=ctx.seed),
+                                      voting=params["voting"], random_state=ctx.seed), ctx)
+
+
+def _smote_tomek(params: dict[str, Any], ctx: SamplerContext) -> Any:
+    from imblearn.combine import SMOTETomek
+    from imblearn.over_sampling import SMOTE
+    from imblearn.under_sampling import TomekLinks
+
+    strategy = _strategy(params, "combine", ctx)
+    k = _shrink("smote_tomek", "k_neighbors", params["k_neighbors"], ctx, strategy)
+    return _in_space(SMOTETomek(smote=SMOTE(sampling_strategy=strategy, k_neighbors=k,
+                                            random_state=ctx.seed),
+                                tomek=TomekLinks(sampling_strategy="all"),
+                                random_state=ctx.seed), ctx)
+
+
+def _smote_enn(params: dict[str, Any], ctx: SamplerContext) -> Any:
+    from imblearn.combine import SMOTEENN
+    from imblearn.over_sampling import SMOTE
+    from imblearn.under_sampling import EditedNearestNeighbours
+
+    strategy = _strategy(params, "combine", ctx)
+    k = _shrink("smote_enn", "k_neighbors", params["k_neighbors"], ctx, strategy)
+    return _in_space(SMOTEENN(smote=SMOTE(sampling_strategy=strategy, k_neighbors=k,
+                                          random_state=ctx.seed),
+                              enn=EditedNearestNeighbours(sampling_strategy="all"),
+                              random_state=ctx.seed), ctx)
+
+
+def build_sampler(entry: SamplerEntry, params: dict[str, Any], ctx: SamplerContext) -> Any | None:
+    """The sampler of a cell (None for strategies without a resampling step); effective
+    parameters and adjustments land in `ctx.notes`."""
+    if entry.factory is None:
+        return None
+    return entry.factory({**entry.params, **params}, ctx)
+
+
+_OVER = {"sampling_strategy": OVER_STRATEGIES}
+_UNDER = {"sampling_strategy": UNDER_STRATEGIES}
 for _entry in (
-    SamplerEntry("none", None, description="no treatment: train on the imbalanced data as is"),
-    SamplerEntry("class_weight", None, class_weight=True,
+    SamplerEntry("none", None, kind="none", handles_missing=True,
+                 description="no treatment: train on the imbalanced data as is"),
+    SamplerEntry("class_weight", None, class_weight=True, kind="weight", handles_missing=True,
                  description="per-sample weights n / (k * n_c) passed to fit"),
-    SamplerEntry("random_over", _random_over, description="duplicate minority rows up to the majority count"),
-    SamplerEntry("random_under", _random_under, description="drop majority rows down to the minority count"),
-    SamplerEntry("smote", _smote, {"k_neighbors": 5},
-                 description="SMOTE; k shrinks to (smallest class - 1) when a class is small"),
+    SamplerEntry("random_over", _random_over, {"sampling_strategy": "auto"}, kind="over",
+                 handles_missing=True, choices=_OVER,
+                 description="duplicate random rows of each class up to the majority count"),
+    SamplerEntry("random_under", _random_under, {"sampling_strategy": "auto"}, kind="under",
+                 handles_missing=True, choices=_UNDER,
+                 description="drop random rows of each class down to the minority count"),
+    SamplerEntry("smote", _smote, {"k_neighbors": 5, "sampling_strategy": "auto"}, choices=_OVER,
+                 description="SMOTE (SMOTE-NC with categorical columns); k shrinks for small classes"),
+    SamplerEntry("smotenc", _smotenc, {"k_neighbors": 5, "sampling_strategy": "auto"},
+                 choices=_OVER,
+                 description="SMOTE-NC for mixed numeric / categorical data (SMOTE-N if all "
+                             "categorical, SMOTE if none)"),
+    SamplerEntry("borderline_smote", _borderline,
+                 {"k_neighbors": 5, "m_neighbors": 10, "kind": "borderline-1",
+                  "sampling_strategy": "auto"},
+                 choices={**_OVER, "kind": ("borderline-1", "borderline-2")},
+                 description="SMOTE on the rows near the class border (Borderline-SMOTE)"),
+    SamplerEntry("svm_smote", _svm_smote,
+                 {"k_neighbors": 5, "m_neighbors": 10, "sampling_strategy": "auto"}, choices=_OVER,
+                 description="SMOTE along an SVM's support vectors (SVM-SMOTE)"),
+    SamplerEntry("adasyn", _adasyn, {"n_neighbors": 5, "sampling_strategy": "auto"},
+                 choices=_OVER, description="ADASYN: more synthetic rows where a class is harder"),
+    SamplerEntry("tomek", _tomek, {"sampling_strategy": "auto"}, kind="clean", choices=_UNDER,
+                 description="remove Tomek links from the majority side"),
+    SamplerEntry("enn", _enn, {"n_neighbors": 3, "kind_sel": "all", "sampling_strategy": "auto"},
+                 kind="clean", choices={**_UNDER, "kind_sel": ("all", "mode")},
+                 description="Edited Nearest Neighbours on the majority side"),
+    SamplerEntry("near_miss", _near_miss,
+                 {"version": 1, "n_neighbors": 3, "n_neighbors_ver3": 3,
+                  "sampling_strategy": "auto"},
+                 kind="under", choices={**_UNDER, "version": (1, 2, 3)},
+                 description="NearMiss under-sampling down to the minority count"),
+    SamplerEntry("cluster_centroids", _cluster_centroids,
+                 {"voting": "auto", "sampling_strategy": "auto"}, kind="under",
+                 choices={**_UNDER, "voting": ("auto", "hard", "soft")},
+                 description="replace each class by k-means centroids down to the minority count"),
+    SamplerEntry("smote_tomek", _smote_tomek, {"k_neighbors": 5, "sampling_strategy": "auto"},
+                 kind="combine", choices=_OVER,
+                 description="SMOTE, then remove Tomek links (all classes)"),
+    SamplerEntry("smote_enn", _smote_enn, {"k_neighbors": 5, "sampling_strategy": "auto"},
+                 kind="combine", choices=_OVER,
+                 description="SMOTE, then Edited Nearest Neighbours (all classes)"),
 ):
     SAMPLERS.register(_entry)

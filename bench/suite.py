@@ -17,7 +17,8 @@ from bench import models as _models  # noqa: F401  (registers models)
 from bench.cell import DECISIONS, DECOMPOSITIONS, PROFILES, TEST_PRIORS, Cell, Component
 from bench.data.registry import DATASETS
 from bench.models.registry import MODELS
-from bench.params import check_params
+from bench.data.profiles import parse_rank
+from bench.params import check_params, with_defaults
 from bench.plugins import load_plugins
 from bench.registry import Registry
 from bench.sampling import SAMPLERS
@@ -100,7 +101,12 @@ def _components(raw: Any, path: str, registry: Registry, declared: Any,
             errors.append(f"{p}.name: unknown {registry.kind} {name!r}; allowed: "
                           f"{', '.join(registry.names())}")
             continue
-        errors.extend(check_params(p, params, declared(registry.get(name))))
+        entry = registry.get(name)
+        param_errors = check_params(p, params, declared(entry))
+        errors.extend(param_errors)
+        check = getattr(entry, "check", None)  # cheap value checks (e.g. a dataset file's header)
+        if check is not None and not param_errors:
+            errors.extend(f"{p}.{msg}" for msg in check(with_defaults(params, declared(entry))))
         out.append(Component.of(name, params))
     if len(set(out)) != len(out):
         errors.append(f"{path}: duplicate entries")
@@ -167,13 +173,19 @@ def _imbalance(raw: dict[str, Any], errors: list[str]) -> dict[str, Any]:
                 errors.append(f"imbalance.ratios[{i}]: {r!r} must be a number from 1 to 1000")
         out["ratios"] = tuple(float(r) for r in ratios if _is(r, float))
     if "minority" in raw:
-        m = raw["minority"]
-        if m == "rarest":
-            out["minority"] = "rarest"
-        elif isinstance(m, list) and m and all(isinstance(v, (int, str)) for v in m):
+        m = raw["minority"]  # labels, "rarest" or "rarest:N" (bench.data.profiles)
+        if isinstance(m, str):
+            try:
+                parse_rank(m)
+                out["minority"] = m
+            except ValueError as exc:
+                errors.append(f"imbalance.minority: {exc}")
+        elif (isinstance(m, list) and m and all(isinstance(v, (int, str)) for v in m)
+              and len({str(v) for v in m}) == len(m)):
             out["minority"] = tuple(str(v) for v in m)
         else:
-            errors.append(f"imbalance.minority: {m!r}; allowed: a non-empty list of labels or 'rarest'")
+            errors.append(f"imbalance.minority: {m!r}; allowed: a non-empty list of distinct "
+                          "labels, 'rarest' or 'rarest:N' (the N least frequent classes)")
     if "test_prior" in raw:
         tp = raw["test_prior"]
         priors = tp if isinstance(tp, list) else [tp]
@@ -182,11 +194,12 @@ def _imbalance(raw: dict[str, Any], errors: list[str]) -> dict[str, Any]:
             path = f"imbalance.test_prior[{i}]" if isinstance(tp, list) else "imbalance.test_prior"
             if isinstance(p, str) and p in TEST_PRIORS:
                 parsed.append(p)
-            elif isinstance(p, dict) and p and all(_is(v, float) and v >= 0 for v in p.values()):
+            elif isinstance(p, dict) and p and all(_is(v, float) and v > 0 for v in p.values()):
                 parsed.append(tuple(sorted((str(k), float(v)) for k, v in p.items())))
-            else:
+            else:  # explicit shares: bench.split (a "*" key shares the rest)
                 errors.append(f"{path}: {p!r}; allowed: {', '.join(TEST_PRIORS)} or a table "
-                              "{label = share}")
+                              '{label = share, ...} of positive shares ("*" = share of the '
+                              "classes not listed), e.g. { 1 = 1, \"*\" = 11 }")
         out["test_priors"] = tuple(parsed)
     return out
 
@@ -276,7 +289,9 @@ def skip_reason(cell: Cell) -> str | None:
     """The explicit skip rule: combinations that make no sense get a reason, never a silent gap."""
     model = MODELS.get(cell.model.name)
     if SAMPLERS.get(cell.sampler.name).class_weight and not model.sample_weight:
-        return f"model {cell.model.name!r} cannot take per-sample weights (class_weight strategy)"
+        return (f"model {cell.model.name!r} cannot take per-sample weights (its "
+                f"{model.library or 'library'} fit has no sample_weight), so the class_weight "
+                "strategy does not apply")
     if cell.decision.partition(":")[0] == "tuned" and cell.validation <= 0:
         return "decision 'tuned' needs a validation part (validation > 0)"
     return None

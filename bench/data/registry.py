@@ -23,16 +23,20 @@ class DatasetSource:
     loader: Callable[..., Dataset]
     params: dict[str, Any] = field(default_factory=dict)
     description: str = ""
+    # Cheap checks run when a suite is validated (file exists, columns named, ...): parameters
+    # (with defaults) -> problems, each starting with the parameter name. Loading checks the rest.
+    check: Callable[[dict[str, Any]], list[str]] | None = None
 
 
 DATASETS: Registry[DatasetSource] = Registry("dataset")
 
 
-def dataset(name: str, params: dict[str, Any] | None = None, description: str = ""):
+def dataset(name: str, params: dict[str, Any] | None = None, description: str = "",
+            check: Callable[[dict[str, Any]], list[str]] | None = None):
     """Decorator registering a loader function as a dataset source."""
 
     def wrap(fn: Callable[..., Dataset]) -> Callable[..., Dataset]:
-        DATASETS.register(DatasetSource(name, fn, dict(params or {}), description))
+        DATASETS.register(DatasetSource(name, fn, dict(params or {}), description, check))
         return fn
 
     return wrap

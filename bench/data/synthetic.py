@@ -66,16 +66,59 @@ def seed_overlap(
 @dataset(
     "make-classification",
     {"n_samples": 2000, "n_classes": 3, "n_features": 20, "n_informative": 5,
-     "class_sep": 1.0, "seed": 0},
-    "scikit-learn's make_classification (balanced unless an imbalance profile is applied)",
+     "class_sep": 1.0, "weights": [], "flip_y": 0.01, "seed": 0},
+    "scikit-learn's make_classification; `weights` (class proportions, default balanced) and "
+    "`flip_y` (share of labels assigned at random)",
 )
 def make_classification(
     n_samples: int, n_classes: int, n_features: int, n_informative: int, class_sep: float,
-    seed: int,
+    weights: list[float], flip_y: float, seed: int,
 ) -> Dataset:
     from sklearn.datasets import make_classification as mk
 
+    if weights and (len(weights) not in (n_classes, n_classes - 1)
+                    or any(not w > 0 for w in weights)):
+        raise DatasetError(f"make-classification: weights {weights} must be {n_classes} (or "
+                           f"{n_classes - 1}) positive class proportions")
+    if not 0 <= flip_y < 1:
+        raise DatasetError(f"make-classification: flip_y must be in [0, 1), got {flip_y}")
     X, y = mk(n_samples=n_samples, n_classes=n_classes, n_features=n_features,
               n_informative=max(n_informative, int(np.ceil(np.log2(n_classes * 2)))),
-              n_redundant=0, class_sep=class_sep, random_state=seed)
+              n_redundant=0, class_sep=class_sep, weights=list(weights) or None, flip_y=flip_y,
+              random_state=seed)
     return from_arrays("make-classification", X, y)
+
+
+def longtail_counts(n_classes: int, n_max: int, imbalance: float) -> np.ndarray:
+    """n_c = round(n_max * imbalance^(-c / (k-1))): class 0 is the head, class k-1 the tail."""
+    c = np.arange(n_classes)
+    return np.floor(n_max * imbalance ** (-c / max(n_classes - 1, 1)) + 0.5).astype(np.int64)
+
+
+@dataset(
+    "longtail",
+    {"n_classes": 10, "n_max": 500, "imbalance": 100.0, "n_features": 20, "n_informative": 10,
+     "class_sep": 2.0, "noise": 1.0, "seed": 0},
+    "naturally long-tailed Gaussian classes: n_c = n_max * imbalance^(-c/(k-1)), class 0 the head",
+)
+def longtail(n_classes: int, n_max: int, imbalance: float, n_features: int, n_informative: int,
+             class_sep: float, noise: float, seed: int) -> Dataset:
+    """Class centres ~ N(0, class_sep^2) in the first `n_informative` features (the rest are
+    noise only); rows ~ N(centre, noise^2). Labels are 0..k-1, most to least frequent."""
+    if n_classes < 2 or not 1 <= imbalance <= 1000:
+        raise DatasetError("longtail: needs n_classes >= 2 and 1 <= imbalance <= 1000")
+    if not 1 <= n_informative <= n_features:
+        raise DatasetError("longtail: needs 1 <= n_informative <= n_features")
+    counts = longtail_counts(n_classes, n_max, imbalance)
+    if counts.min() < 2:
+        raise DatasetError(f"longtail: n_max {n_max} / imbalance {imbalance:g} leaves the rarest "
+                           f"class {counts.min()} row(s); counts would be {counts.tolist()}")
+    rng = np.random.default_rng(seed)
+    centres = np.zeros((n_classes, n_features))
+    centres[:, :n_informative] = class_sep * rng.standard_normal((n_classes, n_informative))
+    y = np.repeat(np.arange(n_classes), counts)
+    X = centres[y] + noise * rng.standard_normal((len(y), n_features))
+    order = rng.permutation(len(y))
+    cols = [f"x{i}" for i in range(n_features)]
+    return from_arrays("longtail", pd.DataFrame(X[order], columns=cols), y[order],
+                       description=f"long-tailed classes {counts.tolist()}")
