@@ -370,7 +370,10 @@ class DNNClassifier(ClassifierMixin, BaseEstimator):
                     bad_epochs += 1
             if self.verbose:
                 print(msg, flush=True)
-            if use_val and self.patience is not None and bad_epochs >= self.patience:
+            # Keras semantics: stop after `patience` consecutive epochs without improvement
+            # (patience 0: at the first one), never right after an improving epoch.
+            if (use_val and self.patience is not None and bad_epochs > 0
+                    and bad_epochs >= self.patience):
                 break
         if best_state is not None:
             model.load_state_dict(best_state)

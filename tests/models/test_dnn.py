@@ -229,3 +229,15 @@ def test_validation_weighted_like_training(three_class: tuple[np.ndarray, np.nda
     assert implicit.curves_ == explicit.curves_
     val = [c["value"] for c in implicit.curves_ if c["split"] == "validation"]
     assert val != [c["value"] for c in plain.curves_ if c["split"] == "validation"]
+
+
+def test_patience_zero_stops_at_the_first_epoch_without_improvement(
+        three_class: tuple[np.ndarray, np.ndarray]) -> None:
+    X, y = three_class
+    clf = small(max_epochs=30, patience=0, lr_patience=None)
+    clf.fit(X[:400], y[:400], eval_set=(X[400:], y[400:]))
+    val = [c["value"] for c in clf.curves_ if c["split"] == "validation" and c["metric"] == "loss"]
+    assert len(val) > 1  # an improving first epoch never stops training
+    # every epoch but the last improved on the best so far; the last did not
+    assert all(v < min(val[:i], default=np.inf) for i, v in enumerate(val[:-1]))
+    assert clf.n_epochs_ == 30 or val[-1] >= min(val[:-1])
