@@ -20,12 +20,12 @@ The order in a cell (`bench.protocol`):
    categorical columns, SMOTE becomes SMOTE-NC and neighbour-based samplers work in a one-hot
    space (`bench.sampling`), so resampled rows always carry valid category codes.
 4. `ModelInput` (stateless; its vocabulary is the encoder's) turns the array into what the model
-   takes: `numeric` (no categorical columns: the array as is), `onehot` (each categorical column
-   becomes one indicator column per training category, NaN -> all zeros; for models without
-   native categorical support), or `native` (a DataFrame with columns `f0..f{n-1}` whose
-   categorical columns have pandas `category` dtype over the training vocabulary plus
-   `(missing)`, which takes missing and unseen values; for models whose registry entry says
-   `native_categorical`). The validation rows given to early stopping go through the same step.
+   takes: `numeric` (no categorical columns: the array as is), `native` (for models whose
+   registry entry names a native categorical support, `ModelEntry.categorical`: the array as is,
+   the categorical columns holding integer codes, NaN for missing or unseen, and
+   `ModelContext.categorical` listing their positions), or `onehot` (every other model: each
+   categorical column becomes one indicator column per training category, NaN -> all zeros).
+   The validation rows given to early stopping go through the same step.
 """
 
 from __future__ import annotations
@@ -90,10 +90,9 @@ class Encoder:
                                                                     na_value=np.nan)
         for j, i in enumerate(self.cat_idx):
             values = X[self.columns[i]].astype(object)
-            strings = values.where(values.isna(), values.astype(str))
-            codes = pd.Categorical(strings, categories=self.vocab_[j]).codes.astype(np.float64)
-            codes[codes < 0] = np.nan  # missing or unseen in training
-            out[:, i] = codes
+            lookup = {v: float(c) for c, v in enumerate(self.vocab_[j])}
+            # missing or unseen in training -> NaN
+            out[:, i] = [np.nan if pd.isna(v) else lookup.get(str(v), np.nan) for v in values]
         return out
 
     def transform(self, X: pd.DataFrame) -> np.ndarray:
@@ -155,7 +154,7 @@ class ModelInput(BaseEstimator, TransformerMixin):
     def transform(self, X: Any) -> Any:
         X = np.asarray(X, dtype=np.float64)
         cat_idx = list(self.cat_idx or [])
-        if self.mode == "numeric" or not cat_idx:
+        if self.mode in ("numeric", "native") or not cat_idx:
             return X
         vocab = self.vocab or []
         if self.mode == "onehot":
@@ -171,21 +170,8 @@ class ModelInput(BaseEstimator, TransformerMixin):
                 ok = codes >= 0
                 onehot[np.flatnonzero(ok), codes[ok]] = 1.0
                 blocks.append(onehot)
-            return np.hstack(blocks) if blocks else X
-        frame: dict[str, Any] = {}
-        where = dict(zip(cat_idx, range(len(cat_idx))))
-        for i in range(X.shape[1]):
-            name = f"f{i}"
-            if i not in where:
-                frame[name] = X[:, i]
-                continue
-            cats = list(vocab[where[i]])
-            if MISSING not in cats:
-                cats.append(MISSING)
-            codes = self._codes(X[:, i], len(vocab[where[i]]))
-            codes[codes < 0] = cats.index(MISSING)
-            frame[name] = pd.Categorical.from_codes(codes, categories=cats)
-        return pd.DataFrame(frame)
+            return np.hstack(blocks)
+        raise ValueError(f"model input mode {self.mode!r}; allowed: {', '.join(MODES)}")
 
 
 def array_digest(X: Any) -> str:

@@ -75,7 +75,7 @@ def _require(ds: Dataset, counts: np.ndarray, need: int, what: str) -> None:
         raise DatasetError(f"{ds.name}: {detail}; {what} needs at least {need} per class")
 
 
-def test_prior_vector(ds: Dataset, cell: Cell, shape: np.ndarray) -> np.ndarray:
+def deployment_prior(ds: Dataset, cell: Cell, shape: np.ndarray) -> np.ndarray:
     """The class proportions the test part must follow (sums to 1); `shape` is the profile's."""
     prior = cell.test_prior
     if prior == "same":
@@ -135,7 +135,7 @@ def make_split(ds: Dataset, cell: Cell) -> Split:
     except (DatasetError, ValueError) as exc:
         raise DatasetError(f"{ds.name}: training part: {exc}") from None
     train = _subsample(np.asarray(train_pool), y, target, rng)
-    prior = test_prior_vector(ds, cell, shape)
+    prior = deployment_prior(ds, cell, shape)
     avail_test = np.bincount(y[test_pool], minlength=ds.n_classes)
     if cell.profile == "natural" and cell.test_prior in ("same", "natural"):
         test = np.sort(np.asarray(test_pool)).astype(np.int64)

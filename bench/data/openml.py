@@ -11,7 +11,7 @@ Suite entry:
     categorical = "auto"     # nominal attributes are categorical; or a list, or "auto"
     drop = []
 
-Loading goes through `sklearn.datasets.fetch_openml(data_id=..., data_home=<cache>/openml)`
+Loading goes through `sklearn.datasets.fetch_openml(data_id=..., data_home=<cache>)`
 and its cache layout, so a cache filled on a machine with internet works offline:
 
     <cache>/openml/openml.org/api/v1/json/data/<id>.gz            dataset description (JSON)
@@ -45,7 +45,7 @@ PARAMS = {"data_id": 0, "task_id": 0, "target": "", "cache": "", "download": Tru
 
 
 def openml_home(cache: str) -> Path:
-    """The `data_home` fetch_openml gets (it appends `openml.org/...` itself)."""
+    """The root of the OpenML files: fetch_openml(data_home=<cache>) appends `openml` itself."""
     return data_home(cache) / "openml"
 
 
@@ -127,7 +127,7 @@ def openml_dataset(data_id: int, task_id: int, target: str, cache: str, download
     from sklearn.datasets import fetch_openml
 
     try:
-        bunch = fetch_openml(data_id=data_id, data_home=str(home), target_column=None,
+        bunch = fetch_openml(data_id=data_id, data_home=str(home.parent), target_column=None,
                              as_frame=True, parser="pandas")
     except OSError as exc:  # URLError included: no network and no cache
         raise DatasetError(f"openml {data_id}: cannot load ({exc}); fill the cache at {home} or "
