@@ -26,7 +26,9 @@ smote_tomek, smote_enn) use k neighbours *within* each class they oversample, so
 `n_neighbors` to the minority count likewise. The effective values and every adjustment are
 recorded in the row's `sampler_params`. A class with a single training row cannot be
 oversampled by interpolation at all: the cell's status is `skipped` with a message naming the
-class (`NotApplicable`).
+class (`NotApplicable`); so is a cell where imbalanced-learn itself declares the algorithm
+unsuited to the data (ADASYN: no row of a class has a neighbour of another class; SVM-SMOTE:
+every support vector is noise). Any other sampler failure is an `error` naming the sampler.
 
 Categorical columns (ordinal codes from `bench.encode`): `smote` and `smotenc` become SMOTE-NC
 (SMOTE-N when every column is categorical); every other neighbour-based sampler runs in a one-hot
@@ -58,6 +60,11 @@ KINDS = ("none", "weight", "over", "under", "clean", "combine")
 
 class NotApplicable(Exception):
     """The sampler cannot run on this cell's training data at all (status `skipped`)."""
+
+
+# imbalanced-learn's own verdicts that an algorithm does not apply to the data (ADASYN when no
+# row of a class has a neighbour of another class; SVM-SMOTE when every support vector is noise)
+INAPPLICABLE = ("not suited for this specific dataset", "not adapted to your dataset")
 
 
 class SamplerError(RuntimeError):
@@ -150,8 +157,11 @@ class RecordingSampler:
         except NotApplicable:
             raise
         except Exception as exc:
-            raise SamplerError(f"{self.name or type(self.sampler).__name__} failed on the "
-                               f"training part: {type(exc).__name__}: {exc}") from exc
+            name = self.name or type(self.sampler).__name__
+            if any(phrase in str(exc) for phrase in INAPPLICABLE):
+                raise NotApplicable(f"{name}: {exc}") from exc
+            raise SamplerError(f"{name} failed on the training part: "
+                               f"{type(exc).__name__}: {exc}") from exc
         self.resample_s_ = time.perf_counter() - t0
         self.counts_out_ = np.bincount(np.asarray(yr).astype(np.int64))
         return Xr, yr

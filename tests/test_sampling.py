@@ -114,11 +114,15 @@ def test_too_small_class_is_a_skipped_cell_with_a_clear_message() -> None:
     assert fit[8] == 1 and json.loads(ok["resampled_counts"]) == [max(fit)] * 10
 
 
-def test_library_failures_name_the_sampler() -> None:
-    # perfectly separated classes: ADASYN finds no majority neighbour and refuses
+def test_library_verdicts_and_failures_name_the_sampler() -> None:
+    # perfectly separated classes: ADASYN finds no neighbour of another class and refuses
     X, y = blobs([50, 10], sep=100.0)
-    with pytest.raises(SamplerError, match="adasyn failed on the training part: RuntimeError"):
+    with pytest.raises(NotApplicable, match="adasyn: Not any neigbours .* not suited"):
         resample("adasyn", X, y)
+    X, y = blobs([50, 10])
+    X[3, 1] = np.nan  # a sampler that cannot take NaN (the encoder imputes in a real cell)
+    with pytest.raises(SamplerError, match="smote failed on the training part: ValueError"):
+        resample("smote", X, y)
 
 
 def test_categorical_columns_keep_valid_codes() -> None:
