@@ -468,7 +468,7 @@ def compare(baseline: pd.DataFrame, current: pd.DataFrame, metrics: Sequence[str
             statuses = ", ".join(sorted(set(msgs["status"].astype(str))))
             err = next((str(e) for e in msgs.get("error", []) if str(e)), "")
             notes.append(f"{len(nf)} of {len(c_rows)} cell(s) now {statuses}"
-                         + (f": {err.splitlines()[0][:160]}" if err else ""))
+                         + (f": {err.splitlines()[0][:100]}" if err else ""))
             gates["new failure"].append((row["config"], f"{label}: {notes[-1]}"))
         elif worse:
             mark = "worse"
@@ -493,7 +493,7 @@ def compare(baseline: pd.DataFrame, current: pd.DataFrame, metrics: Sequence[str
         if row["n_still_failing"]:
             err = next((str(e) for e in c_rows.get("error", []) if str(e)), "")
             notes.append(f"{row['n_still_failing']} cell(s) failing in both"
-                         + (f": {err.splitlines()[0][:120]}" if err else ""))
+                         + (f": {err.splitlines()[0][:100]}" if err else ""))
         if row["n_skipped"] and not row["n_paired"]:
             notes.append("skipped in both")
         if g["how"].eq("definition").any() and not len(nc):

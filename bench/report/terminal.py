@@ -77,18 +77,19 @@ def comparison_table(cmp, changed_only: bool = False) -> Table:  # type: ignore[
     table = Table(title=f"bench compare — {cmp.baseline_name} → {cmp.current_name}")
     table.add_column("mark")
     for a in axes:
-        table.add_column(a, justify="right" if a == "ratio" else "left")
+        table.add_column(a, justify="right" if a == "ratio" else "left", overflow="fold")
     for m in cmp.metric_names:
         table.add_column(f"{m} {arrows[m]}", justify="right")
     for col in ("pairs", "fit", "predict", "versions", "note"):
-        table.add_column(col, justify="right" if col in ("pairs", "fit", "predict") else "left")
+        table.add_column(col, justify="right" if col in ("pairs", "fit", "predict") else "left",
+                         overflow="fold")
     by_key = {(r["config"], r["metric"]): r for _, r in cmp.metrics.iterrows()}
     for _, r in cmp.configs.iterrows():
         if changed_only and r["mark"] == "unchanged" and not r["versions"] and not r["slower"]:
             continue
         style = MARK_STYLES.get(r["mark"], "")
         cells = [f"[{style}]{r['mark']}[/{style}]" if style else r["mark"]]
-        cells += [_fmt(r[a], 3) if a == "ratio" else str(r[a]) for a in axes]
+        cells += [f"{float(r[a]):g}" if a == "ratio" else str(r[a]) for a in axes]
         for m in cmp.metric_names:
             text = metric_cell(by_key.get((r["config"], m)))
             mm = by_key.get((r["config"], m))
