@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-REQUIRED = object()  # marks a parameter without default
+class _Required:
+    """Marks a parameter without default (shown as <required> in listings)."""
+
+    def __repr__(self) -> str:
+        return "<required>"
+
+
+REQUIRED = _Required()
 
 
 def _type_ok(value: Any, default: Any) -> bool:
