@@ -6,6 +6,7 @@ variable, exactly like a change to a model's defaults: same cell ids, different 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -43,6 +44,18 @@ name = "dummy"
 [[models]]
 name = "drifting"
 """
+
+
+@pytest.fixture(autouse=True)
+def clean_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The driver registers the `drifting` plugin to validate the suite; other tests (the zoo's
+    list of models) must not see it afterwards, so the registry is restored after each test."""
+    import bench.plugins
+    from bench.models.registry import MODELS
+
+    monkeypatch.setattr(MODELS, "_entries", dict(MODELS._entries))
+    monkeypatch.setattr(bench.plugins, "_loaded", set(bench.plugins._loaded) - {"drift_plugins"})
+    monkeypatch.delitem(sys.modules, "drift_plugins", raising=False)  # re-registers on import
 
 
 @pytest.fixture
