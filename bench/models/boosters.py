@@ -10,7 +10,8 @@ library inside ``fit`` only, so importing this module costs nothing. All share t
   ``random_state``;
 - with ``eval_set``, training stops after ``early_stopping_rounds`` rounds without improvement
   of the validation log loss, and the model predicts with its best round (the validation part
-  is weighted like the training part, see ``eval_weights``); without it, all rounds run;
+  is weighted like the training part, see ``eval_weights``; RUSBoost is cut back post hoc, on
+  AdaBoost's exponential loss); without it, all rounds run;
 - ``curves_`` holds per-round ``loss`` rows for ``train`` and ``validation``: the log loss of
   the library's objective (multiclass or binary), weighted like the training objective.
 """

@@ -63,19 +63,30 @@ def test_probabilities_and_labels(cls: type, data: tuple[np.ndarray, ...]) -> No
     assert len(clf.estimators_) == n_sub
 
 
-def test_ovo_coupled_probabilities_follow_the_pairwise_models(
+def test_ovo_coupled_probabilities_minimise_the_coupling_objective(
         data: tuple[np.ndarray, ...]) -> None:
     Xf, yf, Xv, _ = data
     clf = OneVsOne(LogisticRegression(max_iter=500)).fit(Xf, yf)
     proba = clf.predict_proba(Xv)
+    k, n = 4, len(Xv)
+    r = np.full((n, k, k), 0.5)  # r[:, i, j] = P(i | x, y in {i, j}) from the pair models
     for (i, j), est in zip(clf.pairs_, clf.estimators_):
         # the pairwise model was trained on classes i and j only, target 1 = class j
         assert est.classes_.tolist() == [0, 1]
         pj = est.predict_proba(Xv)[:, 1]
-        coupled = proba[:, j] / (proba[:, i] + proba[:, j])
-        # coupling is a least-squares fit of all pairs: close to, not equal to, each pair
-        assert np.corrcoef(pj, coupled)[0, 1] > 0.8
+        r[:, j, i], r[:, i, j] = pj, 1 - pj
+    r = np.clip(r, 1e-7, 1 - 1e-7)
+
+    def objective(p: np.ndarray) -> np.ndarray:
+        return sum((r[:, j, i] * p[:, i] - r[:, i, j] * p[:, j]) ** 2
+                   for i in range(k) for j in range(i + 1, k))
+
+    best = objective(proba)
+    rng = np.random.default_rng(0)
+    for _ in range(20):  # any other point of the simplex does no better
+        assert (best <= objective(rng.dirichlet(np.ones(k), size=n)) + 1e-12).all()
     votes = clf.decision_function(Xv)
+    assert (best <= objective(votes / votes.sum(axis=1, keepdims=True)) + 1e-12).all()
     assert np.allclose(np.floor(votes + 1 / 3).sum(axis=1), 6)  # k(k-1)/2 votes per row
 
 

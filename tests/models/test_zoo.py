@@ -12,6 +12,7 @@ import pytest
 
 from bench.cell import Cell, Component
 from bench.metrics import metric_names
+from bench.models.fitting import ThreadedJoblib
 from bench.models.registry import MODELS, ModelContext
 from bench.protocol import run_cell
 from bench.suite import load_suite, skip_reason
@@ -70,6 +71,9 @@ def test_sample_weight_and_eval_set_flags_match_the_fit_signatures() -> None:
         params = inspect.signature(est.fit).parameters
         assert ("sample_weight" in params) == entry.sample_weight, entry.name
         assert ("eval_set" in params) == entry.eval_set, entry.name
+        if isinstance(est, ThreadedJoblib):  # the wrapped library estimator agrees
+            inner = inspect.signature(est.estimator.fit).parameters
+            assert ("sample_weight" in inner) == entry.sample_weight, entry.name
     # imbalanced-learn 0.14: BalancedBaggingClassifier.fit(X, y), EasyEnsembleClassifier.fit(X, y)
     assert {e.name for e in MODELS if not e.sample_weight} == {"balanced_bagging",
                                                                "easy_ensemble"}
@@ -160,3 +164,30 @@ def test_cuda_path(name: str) -> None:
         assert est.model_.get_params()["task_type"] == "GPU"
     else:
         assert next(est.model_.parameters()).is_cuda
+
+
+@pytest.mark.parametrize("name", ["balanced_bagging", "easy_ensemble"])
+def test_bagging_ensembles_use_threads_inside_daemon_workers(name: str) -> None:
+    # Executor workers are daemons: joblib's process backend would fall back to one job there.
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_fit_in_daemon, args=(name, queue), daemon=True)
+    proc.start()
+    messages = queue.get(timeout=120)
+    proc.join(timeout=30)
+    assert not [m for m in messages if "n_jobs=1" in m], messages
+
+
+def _fit_in_daemon(name: str, queue: object) -> None:
+    import warnings
+
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=300, n_features=5, random_state=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est = MODELS.get(name).build(SMALL[name], ModelContext(seed=0, n_threads=2))
+        est.fit(X, y).predict_proba(X)
+    queue.put([str(w.message) for w in caught])  # type: ignore[attr-defined]
