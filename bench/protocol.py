@@ -114,11 +114,6 @@ def prepare_features(ds: Any, split: Any, cell: Cell) -> Prepared:
                    native_categorical=bool(entry.categorical))
 
 
-def categorical_columns(ds: Any) -> tuple[int, ...]:
-    """Column indices of the dataset's declared categorical features (for ModelContext)."""
-    return tuple(i for i, c in enumerate(ds.X.columns) if c in set(ds.categorical))
-
-
 def build_pipeline(cell: Cell, counts: np.ndarray, n_threads: int, device: str,
                    categorical: tuple[int, ...] = (), *, prep: Prepared | None = None,
                    labels: Any = (), notes: dict[str, Any] | None = None) -> tuple[Any, Any]:
