@@ -28,5 +28,12 @@ compare: $(STAMP)
 baseline: $(STAMP)
 	$(BIN)/bench baseline update suites/quick.toml
 
+# Benchmarks (documented in README, not timed tests).
+bench-dnn: $(STAMP)
+	$(BIN)/python benchmarks/dnn_epoch.py
+
+bench-zoo: $(STAMP)
+	$(BIN)/python benchmarks/zoo_table.py --run
+
 clean:
 	rm -rf $(VENV) results/quick results/quick-current

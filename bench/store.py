@@ -31,13 +31,14 @@ IDENTITY = ["cell_id", "status", "error", "dataset", "profile", "ratio", "minori
 MEASURES = ["fit_s", "predict_s", "resample_s", "peak_mb", "n_train", "n_fit", "n_val", "n_test",
             "n_resampled", "train_counts", "resampled_counts", "test_counts", "dataset_fp",
             "decision_params", "class_labels", "train_prior", "test_prior_shares",
-            "sampler_params", "preprocess", "warnings", "cell_json"]
-# train_prior / test_prior_shares: JSON {label: share} of the imposed training distribution and
+            "sampler_params", "preprocess", "device", "warnings", "cell_json"]
+# device: cpu / cuda the cell ran on (not part of the cell id: keep cpu and cuda runs in
+# separate stores). train_prior / test_prior_shares: JSON {label: share} of the imposed training distribution and
 # of the requested test distribution; sampler_params: the sampler's effective parameters (e.g. a
 # shrunk k_neighbors); preprocess: categorical encoding / imputation of the cell (bench.encode).
 STRING_MEASURES = {"train_counts", "resampled_counts", "test_counts", "dataset_fp",
                    "decision_params", "class_labels", "train_prior", "test_prior_shares",
-                   "sampler_params", "preprocess", "warnings", "cell_json"}
+                   "sampler_params", "preprocess", "device", "warnings", "cell_json"}
 INT_COLUMNS = {"repeat", "fold", "n_train", "n_fit", "n_val", "n_test", "n_resampled",
                "bootstrap_n"}
 FLOAT_IDENTITY = {"ratio"}
