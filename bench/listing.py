@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def listing(kind: str) -> list[tuple[str, str]]:
     from bench.data.registry import DATASETS
-    from bench.metrics import METRICS
+    from bench.metrics import get_metric, metric_names
     from bench.models.registry import MODELS
     from bench.sampling import SAMPLERS
     import bench.data  # noqa: F401
@@ -23,6 +23,5 @@ def listing(kind: str) -> list[tuple[str, str]]:
     if kind == "metrics":
         return [(m.name, f"({'higher' if m.direction == 'max' else 'lower'} is better"
                  f"{', needs probabilities' if m.needs_proba else ''}) {m.description}")
-                for m in (METRICS.get(n) if hasattr(METRICS, "get") else METRICS[n]
-                          for n in sorted(METRICS))]
+                for m in map(get_metric, sorted(metric_names()))]
     raise KeyError(f"unknown kind {kind!r}; allowed: datasets, samplers, models, metrics")
