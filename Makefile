@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test compare baseline bench-dnn bench-zoo clean
+.PHONY: run test test-fast lint docs compare baseline bench-dnn bench-zoo clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -16,8 +16,20 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	$(BIN)/bench run suites/quick.toml
 
-test: $(STAMP)
+test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
+
+# The inner loop: everything but the tests marked slow (end-to-end runs, zoo fits, DNN checks).
+test-fast: $(STAMP) lint
+	$(BIN)/python -m pytest -q -m "not slow and not network"
+
+# The layer arrows of docs/architecture.md (import-linter contracts in pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/lint-imports
+
+# Regenerate the registry tables in docs/ (tests fail when they drift).
+docs: $(STAMP)
+	$(BIN)/python docs/generate.py
 
 # CI quality gate: a fresh quick run compared with the committed baseline (see README).
 compare: $(STAMP)

@@ -1,41 +1,51 @@
-"""Thin typer CLI: each command calls one library function and renders its result."""
+"""Thin typer CLI: each command parses its arguments, calls one service of `bench.commands`, and
+renders the result. Every `BenchError` is caught once (`_Group.invoke`) and printed as a message.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from typer.core import TyperGroup
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Benchmark imbalanced multiclass classifiers: DNN vs bagging vs boosting.")
+from bench.core.errors import BenchError
+
 console = Console(stderr=True)
 
 
-def _fail(message: str, code: int = 2) -> None:
-    console.print(f"[red]error:[/red] {message}", highlight=False)
-    raise typer.Exit(code)
+class _Group(TyperGroup):
+    """The one place a `BenchError` becomes `error: <message>` and its exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BenchError as exc:
+            console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+
+
+app = typer.Typer(cls=_Group, add_completion=False, no_args_is_help=True,
+                  help="Benchmark imbalanced multiclass classifiers: DNN vs bagging vs boosting.")
 
 
 @app.command()
 def validate(suite: Annotated[Path, typer.Argument(help="suite TOML file")]) -> None:
     """Validate a suite and show its grid (cells per axis, skips and why) without running."""
-    from bench.suite import SuiteError
-    from bench.validate import describe
+    from bench.commands.validate import validate as describe
 
-    try:
-        info = describe(suite)
-    except SuiteError as exc:
-        _fail(str(exc))
+    info = describe(suite)
     out = Console()
-    out.print(f"[bold]{info['suite']}[/bold]: {info['n_cells']} cells to run, "
+    out.print(f"[bold]{escape(info['suite'])}[/bold]: {info['n_cells']} cells to run, "
               f"{info['n_skipped']} skipped by the skip rule")
     for axis, values in info["axes"].items():
-        out.print(f"  {axis:<15} ({len(values)}) {', '.join(values)}")
+        out.print(f"  {axis:<15} ({len(values)}) {escape(', '.join(values))}")
     for reason, n in info["skip_reasons"].items():
-        out.print(f"  [yellow]skip[/yellow] {n} cell(s): {reason}")
+        out.print(f"  [yellow]skip[/yellow] {n} cell(s): {escape(reason)}")
 
 
 @app.command()
@@ -52,8 +62,7 @@ def run(
     """Run a suite into a parquet store; finished cells are kept and skipped on re-run."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from bench.run import run_suite
-    from bench.suite import SuiteError
+    from bench.commands.run import run_suite
 
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeRemainingColumn(), console=console, transient=False)
@@ -61,22 +70,21 @@ def run(
 
     def on_start(rp) -> None:  # type: ignore[no-untyped-def]
         console.print(f"{rp.suite.name}: {rp.n_cells} cells — {rp.n_finished} already finished, "
-                      f"{rp.n_skipped} skipped, {len(rp.todo)} to run → {rp.store.path}")
+                      f"{rp.n_skipped} skipped, {len(rp.todo)} to run → {rp.store.path}",
+                      markup=False, highlight=False)
         task["id"] = progress.add_task("cells", total=len(rp.todo))
         progress.start()
 
     def on_result(result) -> None:  # type: ignore[no-untyped-def]
         row = result.row
         if row["status"] != "ok":
-            progress.console.print(f"[yellow]{row['status']}[/yellow] {row['model']} / "
-                                   f"{row['sampler']} / {row['dataset']}: {row['error'][:200]}")
+            progress.console.print(f"[yellow]{row['status']}[/yellow] " + escape(
+                f"{row['model']} / {row['sampler']} / {row['dataset']}: {row['error'][:200]}"))
         progress.advance(task["id"])
 
     try:
         rp, summary = run_suite(suite, results, workers=workers, threads=threads, timeout_s=timeout,
                                 fresh=fresh, device=device, on_start=on_start, on_result=on_result)
-    except SuiteError as exc:
-        _fail(str(exc))
     finally:
         progress.stop()
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(summary.statuses.items())) or "nothing to run"
@@ -87,35 +95,16 @@ def run(
         raise typer.Exit(130)
 
 
-PER_CLASS_VALUES = ("recall", "precision", "f1", "average_precision")
-
-
-def show_leaderboard(store: Path, metric: str, by: Optional[str] = None,
+def show_leaderboard(store: Path, metric: Optional[str] = None, by: Optional[str] = None,
                      per_class: Optional[str] = None) -> None:
-    from bench.analysis.leaderboard import leaderboard as board_of
-    from bench.analysis.leaderboard import per_class_recall
+    from bench.commands.leaderboard import leaderboard_view
     from bench.report.terminal import frame_table, leaderboard_table, print_table
-    from bench.store import Store
 
-    values = [v.strip() for v in per_class.split(",") if v.strip()] if per_class else []
-    bad = [v for v in values if v not in PER_CLASS_VALUES]
-    if bad:
-        _fail(f"--per-class {','.join(bad)}: allowed: {', '.join(PER_CLASS_VALUES)}")
-
-    cells = Store(store).read("cells")
-    if cells.empty:
-        _fail(f"no results in {store}")
-    by_cols = [b.strip() for b in by.split(",") if b.strip()] if by else None
-    try:
-        board = board_of(cells, metric, by_cols)
-    except KeyError as exc:
-        _fail(str(exc.args[0]))
-    print_table(leaderboard_table(board))
-    for value in values:
-        wide = per_class_recall(cells, Store(store).read("per_class"), by_cols, value)
-        if wide.empty:
-            console.print(f"no per-class rows for {value} in {store}")
-            continue
+    view = leaderboard_view(store, metric, by, per_class)
+    print_table(leaderboard_table(view.board))
+    for note in view.notes:
+        console.print(note, markup=False, highlight=False)
+    for value, wide in view.per_class:
         print_table(frame_table(wide, f"Per-class {value} (mean over repeats × folds)"))
 
 
@@ -129,17 +118,6 @@ def leaderboard_cmd(
         "(comma-separated)")] = None,
 ) -> None:
     """Rank models per slice: mean ± 95% CI over repeats × folds, failures counted."""
-    import json
-
-    from bench.plugins import load_plugins
-
-    load_plugins()  # metrics registered by plugins (BENCH_PLUGINS) can be ranked by
-
-    if not (store / "cells").is_dir():
-        _fail(f"{store} is not a results store (no cells table)")
-    if metric is None:
-        meta = store / "meta.json"
-        metric = json.loads(meta.read_text()).get("metric", "macro_f1") if meta.exists() else "macro_f1"
     show_leaderboard(store, metric, by, per_class)
 
 
@@ -149,15 +127,12 @@ def rescore_cmd(
     metric: Annotated[list[str], typer.Option(help="metric to compute (repeatable)")],
 ) -> None:
     """Compute metrics for every stored cell from its stored predictions, without refitting."""
-    from bench.plugins import load_plugins
-    from bench.rescore import RescoreError, rescore
+    from bench.commands.rescore import rescore
+    from bench.core.plugins import load_plugins
 
     load_plugins()  # metrics registered by plugins (BENCH_PLUGINS)
-    try:
-        summary = rescore(store, metric)
-    except RescoreError as exc:
-        _fail(str(exc))
-    Console().print(summary.message(), highlight=False)
+    summary = rescore(store, metric)
+    Console().print(summary.message(), markup=False, highlight=False)
     if summary.n_rescored == 0:
         raise typer.Exit(1)
 
@@ -165,29 +140,11 @@ def rescore_cmd(
 @app.command("list")
 def list_cmd(kind: Annotated[str, typer.Argument(help="datasets | samplers | models | metrics")]) -> None:
     """List the registered plugins of one kind, with their parameters."""
-    from bench.listing import listing
+    from bench.commands.list import listing
 
-    try:
-        rows = listing(kind)
-    except KeyError as exc:
-        _fail(str(exc.args[0]))
     out = Console()
-    for name, info in rows:
-        out.print(f"[bold]{name}[/bold]  {info}", highlight=False)
-
-
-def _tolerances(values: Optional[list[str]]) -> dict[str, float]:
-    """`--tolerance 0.02` (every metric, key "*") and/or `--tolerance log_loss=0.05`."""
-    from bench.analysis.compare import DEFAULT_TOLERANCE
-
-    out = {"*": DEFAULT_TOLERANCE}
-    for v in values or []:
-        name, sep, num = v.rpartition("=")
-        try:
-            out[name if sep else "*"] = float(num)
-        except ValueError:
-            _fail(f"--tolerance {v!r}: expected T or METRIC=T with a number T")
-    return out
+    for name, info in listing(kind):
+        out.print(f"[bold]{escape(name)}[/bold]  {escape(info)}", highlight=False)
 
 
 @app.command("compare")
@@ -214,21 +171,16 @@ def compare_cmd(
 ) -> None:
     """Compare a store with a baseline: better / worse / unchanged / new failure / fixed /
     missing / not comparable per configuration; exit 1 on a gated regression."""
-    from bench.analysis.compare import compare_stores
-    from bench.plugins import load_plugins
+    from bench.commands.compare import compare_stores, parse_tolerances
     from bench.report.junit import write_junit
     from bench.report.markdown import comparison_markdown
     from bench.report.terminal import print_comparison
 
-    load_plugins()  # metrics registered by plugins (BENCH_PLUGINS) have directions too
     gates = [g for g, on in (("worse", fail_on_worse), ("new failure", fail_on_new_failure),
                              ("missing", fail_on_missing),
                              ("not comparable", fail_on_not_comparable)) if on]
-    try:
-        result = compare_stores(baseline, current, metric, tolerance=_tolerances(tolerance),
-                                alpha=alpha, fail_on=gates, max_slowdown=max_slowdown)
-    except (ValueError, KeyError) as exc:
-        _fail(str(exc.args[0]) if exc.args else str(exc))
+    result = compare_stores(baseline, current, metric, tolerance=parse_tolerances(tolerance),
+                            alpha=alpha, fail_on=gates, max_slowdown=max_slowdown)
     print_comparison(result, changed_only=changed_only)
     if markdown is not None:
         markdown.parent.mkdir(parents=True, exist_ok=True)
@@ -252,27 +204,25 @@ def baseline_update_cmd(
     allow_failures: Annotated[bool, typer.Option(help="record failed cells in the baseline")] = False,
 ) -> None:
     """Re-run SUITE from scratch on CPU and replace <root>/<suite name>/ with it (deliberately)."""
-    from bench.baseline import BaselineError, update_baseline
-    from bench.suite import SuiteError
+    from bench.commands.baseline import update_baseline
 
     def on_start(rp) -> None:  # type: ignore[no-untyped-def]
-        console.print(f"{rp.suite.name}: {len(rp.todo)} cells to run into a temporary store")
+        console.print(f"{rp.suite.name}: {len(rp.todo)} cells to run into a temporary store",
+                      markup=False, highlight=False)
 
     def on_result(result) -> None:  # type: ignore[no-untyped-def]
         row = result.row
         if row["status"] != "ok":
-            console.print(f"[yellow]{row['status']}[/yellow] {row['model']} / {row['sampler']} / "
-                          f"{row['dataset']}: {str(row.get('error', ''))[:200]}", highlight=False)
+            console.print(f"[yellow]{row['status']}[/yellow] " + escape(
+                f"{row['model']} / {row['sampler']} / {row['dataset']}: "
+                f"{str(row.get('error', ''))[:200]}"), highlight=False)
 
-    try:
-        up = update_baseline(suite, root, workers=workers, threads=threads, timeout_s=timeout,
-                             allow_failures=allow_failures, on_start=on_start, on_result=on_result)
-    except (SuiteError, BaselineError) as exc:
-        _fail(str(exc), code=1)
+    up = update_baseline(suite, root, workers=workers, threads=threads, timeout_s=timeout,
+                         allow_failures=allow_failures, on_start=on_start, on_result=on_result)
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(up.summary.statuses.items()))
     console.print(f"baseline {'replaced' if up.replaced else 'created'}: {up.path} "
                   f"({statuses}, {up.summary.elapsed_s:.1f} s); commit it with "
-                  f"`git add {up.path}`", highlight=False)
+                  f"`git add {up.path}`", markup=False, highlight=False)
 
 
 def main() -> None:  # pragma: no cover

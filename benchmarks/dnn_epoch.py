@@ -60,7 +60,7 @@ def harness_epoch_seconds(X: np.ndarray, y: np.ndarray, hidden: tuple[int, ...],
                           epochs: int, lr: float, seed: int, threads: int
                           ) -> tuple[float, float]:
     """DNNClassifier.fit wall time per epoch, input validation and standardization included."""
-    from bench.models.dnn import DNNClassifier
+    from bench.models.estimators.dnn import DNNClassifier
 
     clf = DNNClassifier(hidden=hidden, learning_rate=lr, batch_size=batch, max_epochs=epochs,
                         device="cpu", random_state=seed, n_threads=threads)

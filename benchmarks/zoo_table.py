@@ -39,7 +39,7 @@ def defaults_table() -> str:
 
 def run(suite: Path, results: Path, threads: int, fresh: bool) -> None:
     from bench.execute.local import run_cells
-    from bench.run import prepare
+    from bench.commands.run import prepare
 
     plan = prepare(suite, results, fresh)
     print(f"{plan.suite.name}: {len(plan.todo)} cell(s) to run, {plan.n_finished} finished",

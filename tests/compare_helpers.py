@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bench.cell import Cell, CellResult, Component
+from bench.core.cell import Cell, CellResult, Component
 from bench.store import SCHEMA_VERSION, Store, conform_cells
 
 PROV = {"harness_version": "0.1.0", "protocol_version": "1", "python_version": "3.11.0",

@@ -67,12 +67,12 @@ from bench.analysis.matching import (
     touches,
     version_columns,
 )
-from bench.cell import digest
+from bench.core.ids import digest
+from bench.core.vocab import FAILED
 
 DEFAULT_TOLERANCE = 0.01
 DEFAULT_ALPHA = 0.05
 DEFAULT_TIME_FLOOR_S = 0.05
-FAILED = ("error", "timeout", "oom", "crashed")
 # Priority order: a configuration gets the first mark that applies.
 MARKS = ("not comparable", "new failure", "worse", "missing", "fixed", "better", "new",
          "unchanged")
@@ -441,35 +441,3 @@ def _notes(configs: pd.DataFrame, metrics: pd.DataFrame, versions: pd.DataFrame,
         notes.append("no cell matched by id or by definition"
                      + (f" ({'; '.join(diff)})" if diff else " (different suites?)"))
     return notes
-
-
-# ---- stores -------------------------------------------------------------------------------
-def read_cells(path: str | Path) -> pd.DataFrame:
-    """The `cells` table of a store; ValueError when it is not a store or holds nothing."""
-    from bench.store import Store
-
-    store = Store(path)
-    if not store.exists():
-        raise ValueError(f"{path} is not a results store (no cells table)")
-    cells = store.read("cells")
-    if cells.empty:
-        raise ValueError(f"no results in {path}")
-    return cells
-
-
-def store_metric(path: str | Path, default: str = "macro_f1") -> str:
-    """The suite's primary metric recorded in a store's meta.json."""
-    meta = Path(path) / "meta.json"
-    try:
-        return str(json.loads(meta.read_text()).get("metric", default))
-    except (OSError, ValueError):
-        return default
-
-
-def compare_stores(baseline: str | Path, current: str | Path, metrics: Sequence[str] | None = None,
-                   **kwargs: object) -> Comparison:
-    """`compare` over two store directories; metrics default to the baseline suite's metric."""
-    metrics = list(metrics or [store_metric(baseline)])
-    result = compare(read_cells(baseline), read_cells(current), metrics, **kwargs)  # type: ignore[arg-type]
-    result.baseline_name, result.current_name = str(baseline), str(current)
-    return result

@@ -12,9 +12,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from bench.core.errors import StoreError, UnknownName
+from bench.core.vocab import FAILED, OK, SKIPPED
+
 AXES = ["dataset", "profile", "ratio", "minority", "test_prior", "sampler", "decomposition",
         "decision"]
-FAILED = ("error", "timeout", "oom", "crashed")
 
 
 def t_interval(values: np.ndarray, level: float = 0.95) -> float:
@@ -42,21 +44,21 @@ def leaderboard(cells: pd.DataFrame, metric: str, by: Sequence[str] | None = Non
     by = list(varying_axes(cells) if by is None else by)
     unknown = [b for b in by if b not in cells.columns]
     if unknown:
-        raise KeyError(f"unknown column(s) {unknown}; allowed: {', '.join(AXES)}")
+        raise UnknownName(f"unknown column(s) {unknown}; allowed: {', '.join(AXES)}")
     if metric not in cells.columns:
-        raise KeyError(f"metric {metric!r} is not in this store; run `bench rescore` to add it")
+        raise StoreError(f"metric {metric!r} is not in this store; run `bench rescore` to add it")
     keys = [*by, "model"]
     rows = []
     for key, g in cells.groupby(keys, dropna=False, sort=True):
         key = key if isinstance(key, tuple) else (key,)
-        ok = g[g["status"] == "ok"]
+        ok = g[g["status"] == OK]
         values = ok[metric].to_numpy(dtype=float)
         rows.append({
             **dict(zip(keys, key)),
             "family": g["family"].iloc[0] if "family" in g else "",
             "n": int(len(ok)),
             "n_failed": int(g["status"].isin(FAILED).sum()),
-            "n_skipped": int((g["status"] == "skipped").sum()),
+            "n_skipped": int((g["status"] == SKIPPED).sum()),
             "mean": float(np.nanmean(values)) if len(values) and not np.isnan(values).all() else np.nan,
             "ci95": t_interval(values),
             "std": float(np.nanstd(values, ddof=1)) if np.sum(~np.isnan(values)) > 1 else np.nan,

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from bench.cell import canonical_json
+from bench.core.cell import canonical_json
 
 CONFIG_AXES = ["dataset", "profile", "ratio", "minority", "test_prior", "sampler", "model",
                "decomposition", "decision"]

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from bench.core.errors import DataError
 
-class DatasetError(ValueError):
-    """A dataset that cannot be benchmarked as given; the message says why and where."""
+DatasetError = DataError  # a dataset that cannot be benchmarked as given; the message says why
 
 
 @dataclass
@@ -107,7 +107,7 @@ def from_arrays(
 def validate(ds: Dataset) -> None:
     """Before any fitting: rows, features and two classes; every feature numeric and finite or a
     declared categorical; no column without a single value. Missing values are allowed (each
-    model's preprocessing handles them, see `bench.encode`); infinite values are not."""
+    model's preprocessing handles them, see `bench.protocol.encode`); infinite values are not."""
     if len(ds.X) == 0:
         raise DatasetError(f"{ds.name}: the dataset has no rows")
     if ds.X.shape[1] == 0:

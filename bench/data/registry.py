@@ -11,16 +11,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from bench.cell import Component
+from bench.core.cell import Component
+from bench.core.params import with_defaults
+from bench.core.registry import Registry
 from bench.data.dataset import Dataset
-from bench.params import with_defaults
-from bench.registry import Registry
 
 
 @dataclass(frozen=True)
 class DatasetSource:
     name: str
-    loader: Callable[..., Dataset]
+    factory: Callable[..., Dataset]  # loader(**params) -> Dataset
     params: dict[str, Any] = field(default_factory=dict)
     description: str = ""
     # Cheap checks run when a suite is validated (file exists, columns named, ...): parameters
@@ -33,17 +33,13 @@ DATASETS: Registry[DatasetSource] = Registry("dataset")
 
 def dataset(name: str, params: dict[str, Any] | None = None, description: str = "",
             check: Callable[[dict[str, Any]], list[str]] | None = None):
-    """Decorator registering a loader function as a dataset source."""
-
-    def wrap(fn: Callable[..., Dataset]) -> Callable[..., Dataset]:
-        DATASETS.register(DatasetSource(name, fn, dict(params or {}), description, check))
-        return fn
-
-    return wrap
+    """Decorator registering a loader function `(**params) -> Dataset` as a dataset source."""
+    return DATASETS.decorator(
+        lambda fn: DatasetSource(name, fn, dict(params or {}), description, check))
 
 
 @lru_cache(maxsize=8)
 def load_dataset(component: Component) -> Dataset:
     """Load (and cache per process) the dataset a cell names."""
     source = DATASETS.get(component.name)
-    return source.loader(**with_defaults(component.kwargs, source.params))
+    return source.factory(**with_defaults(component.kwargs, source.params))

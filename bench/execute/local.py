@@ -13,29 +13,15 @@ import multiprocessing as mp
 import os
 import signal
 import time
-from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from multiprocessing.connection import wait
 from typing import Any
 
-from bench.cell import Cell, CellResult, RunOptions
+from bench.core.cell import Cell, CellResult, RunOptions
+from bench.core.vocab import CRASHED, OOM, TIMEOUT
+from bench.execute.base import Executor, ResultHook, RunSummary, execute
 from bench.execute.worker import worker_main
 from bench.store import Store
-
-ResultHook = Callable[[CellResult], None]
-
-
-@dataclass
-class RunSummary:
-    total: int = 0
-    statuses: Counter = field(default_factory=Counter)
-    elapsed_s: float = 0.0
-    interrupted: bool = False
-
-    @property
-    def done(self) -> int:
-        return sum(self.statuses.values())
 
 
 def default_workers(threads_per_cell: int) -> int:
@@ -84,9 +70,9 @@ def _death_status(exitcode: int | None) -> tuple[str, str]:
         sig = -exitcode
         name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
         if sig == signal.SIGKILL:
-            return "oom", f"worker killed by {name} (most likely the kernel's out-of-memory killer)"
-        return "crashed", f"worker process died from signal {name}"
-    return "crashed", f"worker process exited with code {exitcode}"
+            return OOM, f"worker killed by {name} (most likely the kernel's out-of-memory killer)"
+        return CRASHED, f"worker process died from signal {name}"
+    return CRASHED, f"worker process exited with code {exitcode}"
 
 
 def run_in_process(cells: Sequence[Cell], on_result: ResultHook, threads: int = 1,
@@ -151,7 +137,7 @@ def run_pool(cells: Sequence[Cell], on_result: ResultHook, workers: int, threads
                 elif w.cell is not None and time.monotonic() > w.deadline:
                     w.kill()
                     replace.append((w, failure_result(
-                        w.cell, "timeout", f"exceeded the {timeout_s:g} s timeout; worker killed")))
+                        w.cell, TIMEOUT, f"exceeded the {timeout_s:g} s timeout; worker killed")))
             for w, result in replace:
                 if result is not None:
                     on_result(result)
@@ -164,32 +150,33 @@ def run_pool(cells: Sequence[Cell], on_result: ResultHook, workers: int, threads
                 w.stop()
 
 
+class LocalExecutor(Executor):
+    """Spawned worker processes on this machine (`workers=0`: in-process, no isolation)."""
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None, threads: int = 1, timeout_s: float = 600.0,
+                 device: str = "cpu", options: RunOptions | None = None,
+                 recycle_after: int = 200) -> None:
+        self.workers = default_workers(threads) if workers is None else workers
+        self.threads = threads
+        self.timeout_s = timeout_s
+        self.device = device
+        self.options = options
+        self.recycle_after = recycle_after
+
+    def map(self, cells: Sequence[Cell], on_result: ResultHook) -> None:
+        if self.workers == 0:
+            run_in_process(cells, on_result, self.threads, self.device, self.options)
+        else:
+            run_pool(cells, on_result, self.workers, self.threads, self.timeout_s, self.device,
+                     self.recycle_after, self.options)
+
+
 def run_cells(cells: Sequence[Cell], store: Store, *, workers: int | None = None,
               threads: int = 1, timeout_s: float = 600.0, device: str = "cpu",
               on_result: ResultHook | None = None,
               options: RunOptions | None = None) -> RunSummary:
-    """Run cells, writing each result to the store as soon as it exists; compact at the end."""
-    from bench.provenance import provenance
-
-    summary = RunSummary(total=len(cells))
-    t0 = time.monotonic()
-
-    def record(result: CellResult) -> None:
-        store.write(result, provenance())
-        summary.statuses[result.row["status"]] += 1
-        if on_result is not None:
-            on_result(result)
-
-    try:
-        if workers == 0:
-            run_in_process(cells, record, threads, device, options)
-        elif cells:
-            run_pool(cells, record, workers or default_workers(threads), threads, timeout_s, device,
-                     options=options)
-    except KeyboardInterrupt:
-        summary.interrupted = True
-    finally:
-        summary.elapsed_s = time.monotonic() - t0
-        store.compact()
-    return summary
-
+    """Run cells on the local executor, writing each result to the store as soon as it exists."""
+    executor = LocalExecutor(workers, threads, timeout_s, device, options)
+    return execute(cells, store, executor, on_result)

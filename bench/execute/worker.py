@@ -27,7 +27,7 @@ def worker_main(conn: Connection, n_threads: int, device: str, options: object =
     except OSError:
         pass
     limit_threads(n_threads)  # torch, numpy's BLAS, LightGBM & co read these when imported
-    from bench.plugins import load_plugins  # noqa: PLC0415
+    from bench.core.plugins import load_plugins  # noqa: PLC0415
     from bench.protocol import run_cell_safely  # noqa: PLC0415
 
     load_plugins()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.models.fitting import ThreadedJoblib
+from bench.models.estimators.fitting import ThreadedJoblib
 from bench.models.registry import ModelContext, model
 
 _FOREST = {"n_estimators": 300, "max_features": "sqrt", "min_samples_leaf": 1, "criterion": "gini"}

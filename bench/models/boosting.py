@@ -1,4 +1,4 @@
-"""Boosting models: registry entries (the wrappers live in `bench.models.boosters`).
+"""Boosting models: registry entries (the wrappers live in `bench.models.estimators.boosters`).
 
 Equal terms: every booster gets at most ``n_estimators`` = 500 rounds at learning rate 0.05
 (RUSBoost: AdaBoost's own scale, 0.1), stops after ``early_stopping_rounds`` = 50 rounds without
@@ -17,7 +17,7 @@ _STOP = {"early_stopping_rounds": 50}
 
 
 def _build(cls_name: str, params: dict[str, Any], ctx: ModelContext) -> Any:
-    from bench.models import boosters
+    from bench.models.estimators import boosters
 
     p = dict(params)
     rounds = p.pop("early_stopping_rounds")

@@ -1,4 +1,4 @@
-"""Registry entry of the DNN baseline (the estimator itself lives in `bench.models.dnn`).
+"""Registry entry of the DNN baseline (the estimator itself lives in `bench.models.estimators.dnn`).
 
 Defaults are the classic Keras baseline: Dense 1024-1024-512 (ReLU) + softmax, Adam at 1e-3,
 batch 1024, at most 50 epochs, early stopping after 5 epochs without validation-loss improvement
@@ -20,7 +20,7 @@ from bench.models.registry import ModelContext, model
        eval_set=True, library="PyTorch", gpu="device='cuda'",
        description="PyTorch MLP (Keras-style Dense 1024-1024-512 + softmax), early stopping")
 def dnn(params: dict[str, Any], ctx: ModelContext) -> Any:
-    from bench.models.dnn import DNNClassifier
+    from bench.models.estimators.dnn import DNNClassifier
 
     p = dict(params)
     p["hidden"] = tuple(p["hidden"])

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.registry import Registry
-
-FAMILIES = ("dnn", "bagging", "boosting", "baseline")
+from bench.core.errors import ModelError
+from bench.core.registry import Registry
+from bench.core.vocab import FAMILIES
 
 
 @dataclass(frozen=True)
@@ -46,14 +46,16 @@ class ModelEntry:
     name: str
     family: str
     factory: Callable[[dict[str, Any], ModelContext], Any]
-    defaults: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)  # declared parameters and defaults
     sample_weight: bool = True  # fit accepts sample_weight (needed by the class_weight strategy)
     eval_set: bool = False  # fit accepts eval_set=(X_val, y_val) for early stopping / curves
     description: str = ""
     gpu: str = ""  # the library setting `device="cuda"` maps to; "" = no GPU build (refused)
     categorical: str = ""  # the library's native categorical support; "" = none (one-hot input)
     library: str = ""  # what runs the model (for messages and the README)
-    handles_missing: bool = False  # fit/predict take NaN (else bench.encode imputes first)
+    handles_missing: bool = False  # fit/predict take NaN (else bench.protocol.encode imputes first)
+    # cheap suite-time checks of parameter values: params (with defaults) -> problems
+    check: Callable[[dict[str, Any]], list[str]] | None = None
 
     def __post_init__(self) -> None:
         if self.family not in FAMILIES:
@@ -64,30 +66,26 @@ class ModelEntry:
         if device == "cpu":
             return
         if not is_cuda(device):
-            raise ValueError(f"model {self.name!r}: device {device!r}; allowed: cpu, cuda")
+            raise ModelError(f"model {self.name!r}: device {device!r}; allowed: cpu, cuda")
         if not self.gpu:
-            raise ValueError(
+            raise ModelError(
                 f"model {self.name!r} ({self.library or self.description}) has no GPU build; "
                 "device='cuda' is refused. Run it with --device cpu (or leave it out of a "
                 "--device cuda run).")
 
     def build(self, params: dict[str, Any], ctx: ModelContext) -> Any:
         self.check_device(ctx.device)
-        return self.factory({**self.defaults, **params}, ctx)
+        return self.factory({**self.params, **params}, ctx)
 
 
 MODELS: Registry[ModelEntry] = Registry("model")
 
 
-def model(name: str, family: str, defaults: dict[str, Any] | None = None, *,
+def model(name: str, family: str, params: dict[str, Any] | None = None, *,
           sample_weight: bool = True, eval_set: bool = False, description: str = "",
-          gpu: str = "", categorical: str = "", library: str = "", handles_missing: bool = False):
+          gpu: str = "", categorical: str = "", library: str = "", handles_missing: bool = False,
+          check: Callable[[dict[str, Any]], list[str]] | None = None):
     """Decorator registering a factory `(params, ctx) -> estimator` as a model entry."""
-
-    def wrap(fn: Callable[[dict[str, Any], ModelContext], Any]) -> Callable[..., Any]:
-        MODELS.register(ModelEntry(name, family, fn, dict(defaults or {}), sample_weight,
-                                   eval_set, description, gpu, categorical, library,
-                                   handles_missing))
-        return fn
-
-    return wrap
+    return MODELS.decorator(lambda fn: ModelEntry(
+        name, family, fn, dict(params or {}), sample_weight, eval_set, description, gpu,
+        categorical, library, handles_missing, check))

@@ -13,9 +13,11 @@ import pandas as pd
 import pytest
 from compare_helpers import BASE_F1, config, make_cell, result, write
 
-import bench.cell
-from bench.analysis.compare import compare, compare_stores, min_pairs, read_cells
-from bench.cell import Cell, Component
+import bench.core.cell
+from bench.analysis.compare import compare, min_pairs
+from bench.commands.compare import compare_stores
+from bench.store import read_cells
+from bench.core.cell import Cell, Component
 from bench.store import Store
 
 
@@ -192,7 +194,7 @@ def test_partly_missing_is_still_compared_on_the_remaining_pairs(baseline: Path,
 
 def test_protocol_change_is_not_comparable_not_missing(baseline: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bench.cell, "PROTOCOL_VERSION", "2")  # every cell_id changes
+    monkeypatch.setattr(bench.core.cell, "PROTOCOL_VERSION", "2")  # every cell_id changes
     results = config("logistic", BASE_F1) + config("lightgbm", BASE_F1)
     current = write(tmp_path / "cur", results, protocol_version="2")
     assert not set(read_cells(baseline)["cell_id"]) & set(read_cells(current)["cell_id"])
@@ -261,7 +263,7 @@ def test_store_resumed_after_a_protocol_change_uses_its_newest_rows(
         baseline: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "cur"
     write(path, config("logistic", BASE_F1) + config("lightgbm", BASE_F1))
-    monkeypatch.setattr(bench.cell, "PROTOCOL_VERSION", "2")
+    monkeypatch.setattr(bench.core.cell, "PROTOCOL_VERSION", "2")
     write(path, config("logistic", BASE_F1) + config("lightgbm", BASE_F1), protocol_version="2",
           utc="2024-02-01T00:00:00+00:00")
     assert len(read_cells(path)) == 24

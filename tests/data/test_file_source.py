@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bench.cell import Cell, Component
+from bench.core.cell import Cell, Component
 from bench.data.dataset import DatasetError
-from bench.data.file import file_dataset
+from bench.data.sources.file import file_dataset
 from bench.protocol import run_cell_safely
-from bench.run import run_suite
+from bench.commands.run import run_suite
 from bench.store import Store
 from bench.suite import SuiteError, parse_suite
 

@@ -15,12 +15,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bench.cell import Cell, Component
+from bench.core.cell import Cell, Component
 from bench.data.dataset import DatasetError
-from bench.data.imblearn_sets import SETS, cache_file, imblearn_dataset
-from bench.data.openml import API, cached_path, openml_dataset
+from bench.data.sources.imblearn_sets import SETS, cache_file, imblearn_dataset
+from bench.data.sources.openml import API, cached_path, openml_dataset
 from bench.data.registry import load_dataset
-from bench.data.synthetic import longtail_counts
+from bench.data.sources.synthetic import longtail_counts
 from bench.protocol import run_cell
 
 DATA_ID, FILE_ID, TASK_ID = 990001, 4242, 77001

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.cell import Cell, Component
+from bench.core.cell import Cell, Component
 from bench.execute.local import run_cells
 from bench.store import Store
 

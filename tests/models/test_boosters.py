@@ -10,8 +10,8 @@ import pytest
 from sklearn.base import clone
 from sklearn.datasets import make_classification
 
-from bench.models.boosters import samme_exp_loss
-from bench.models.fitting import eval_weights, weighted_log_loss
+from bench.models.estimators.boosters import samme_exp_loss
+from bench.models.estimators.fitting import eval_weights, weighted_log_loss
 from bench.models.registry import MODELS, ModelContext
 
 BOOSTERS = ["lightgbm", "xgboost", "catboost", "hist_gradient_boosting", "rus_boost"]

@@ -11,7 +11,7 @@ from sklearn.base import clone
 from sklearn.datasets import make_blobs, make_classification
 from sklearn.linear_model import LogisticRegression
 
-from bench.models.decompose import OneVsOne, OneVsRest, couple_pairwise, decompose
+from bench.models.estimators.decompose import OneVsOne, OneVsRest, couple_pairwise, decompose
 from bench.models.registry import MODELS, ModelContext
 
 

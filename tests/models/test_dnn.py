@@ -9,7 +9,7 @@ from sklearn.datasets import make_blobs, make_classification
 from sklearn.metrics import recall_score
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from bench.models.dnn import DNNClassifier
+from bench.models.estimators.dnn import DNNClassifier
 
 torch = pytest.importorskip("torch")
 HAS_CUDA = torch.cuda.is_available()

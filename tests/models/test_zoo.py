@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bench.cell import Cell, Component
+from bench.core.cell import Cell, Component
 from bench.metrics import metric_names
-from bench.models.fitting import ThreadedJoblib
+from bench.models.estimators.fitting import ThreadedJoblib
 from bench.models.registry import MODELS, ModelContext
 from bench.protocol import run_cell
 from bench.suite import load_suite, skip_reason
@@ -80,7 +80,7 @@ def test_sample_weight_and_eval_set_flags_match_the_fit_signatures() -> None:
 
 
 def test_skip_rule_removes_unweighted_class_weight_cells_with_a_reason() -> None:
-    from bench.validate import describe
+    from bench.suite.describe import describe
 
     reason = skip_reason(cell("easy_ensemble", "class_weight"))
     assert reason and "easy_ensemble" in reason and "sample_weight" in reason

@@ -9,7 +9,7 @@ import pytest
 from compare_helpers import BASE_F1, config, make_cell, result, write
 from typer.testing import CliRunner
 
-from bench.analysis.compare import compare_stores
+from bench.commands.compare import compare_stores
 from bench.cli import app
 from bench.report.junit import comparison_junit
 from bench.report.markdown import comparison_markdown

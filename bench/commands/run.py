@@ -1,0 +1,67 @@
+"""`bench run`: a suite file in, a results store out (resumable)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.core.cell import CellResult, RunOptions
+from bench.core.vocab import SKIPPED
+from bench.execute import RunSummary
+from bench.execute.local import run_cells
+from bench.protocol import failure_result
+from bench.store import Store
+from bench.suite import Suite, load_suite, plan
+
+
+@dataclass
+class RunPlan:
+    suite: Suite
+    store: Store
+    todo: list
+    n_cells: int
+    n_finished: int
+    n_skipped: int
+
+
+def default_store(suite: Suite, results: str | Path | None) -> Store:
+    return Store(Path(results) if results else Path("results") / suite.name)
+
+
+def prepare(suite_path: str | Path, results: str | Path | None = None, fresh: bool = False) -> RunPlan:
+    """Validate the suite, open the store, record skips, and list the cells still to run."""
+    suite = load_suite(suite_path)
+    store = default_store(suite, results)
+    if fresh:
+        store.clear()
+    store.compact()
+    cells, skipped = plan(suite)
+    finished = store.finished_ids()
+    from bench.store.provenance import provenance
+
+    for cell, reason in skipped:
+        if cell.cell_id not in finished:
+            store.write(failure_result(cell, SKIPPED, reason), provenance())
+    todo = [c for c in cells if c.cell_id not in finished]
+    store.write_meta({"suite": suite.name, "metric": suite.metric, "n_cells": len(cells) + len(skipped)})
+    return RunPlan(suite, store, todo, len(cells) + len(skipped), len(cells) - len(todo), len(skipped))
+
+
+def run_options(suite: Suite) -> RunOptions:
+    """The suite's output options (not part of any cell's identity)."""
+    return RunOptions(store_predictions=suite.store_predictions, bootstrap=suite.bootstrap)
+
+
+def run_suite(suite_path: str | Path, results: str | Path | None = None, *,
+              workers: int | None = None, threads: int = 1, timeout_s: float | None = None,
+              fresh: bool = False, device: str = "cpu",
+              on_start: Callable[[RunPlan], None] | None = None,
+              on_result: Callable[[CellResult], None] | None = None) -> tuple[RunPlan, RunSummary]:
+    rp = prepare(suite_path, results, fresh)
+    if on_start is not None:
+        on_start(rp)
+    summary = run_cells(rp.todo, rp.store, workers=workers, threads=threads,
+                        timeout_s=timeout_s or rp.suite.timeout_s, device=device,
+                        on_result=on_result, options=run_options(rp.suite))
+    return rp, summary

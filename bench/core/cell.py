@@ -1,0 +1,197 @@
+"""The unit of work: a frozen, validated benchmark cell with a stable id.
+
+Why: resume, paired comparisons and CI baselines all match results by `cell_id`, so the id must
+depend only on what defines the experiment (never on Python's `hash()`, dict order or the process),
+and it must change when the protocol changes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from bench.core.errors import DecisionError
+from bench.core.ids import canonical_json, derive_seed, digest
+from bench.core.vocab import DECOMPOSITIONS, PROFILES, TEST_PRIORS, parse_decision
+
+PROTOCOL_VERSION = "1"
+
+JSONScalar = str | int | float | bool | None
+
+
+def _freeze(value: Any) -> Any:
+    """Make a JSON-like value hashable (lists -> tuples, dicts -> sorted item tuples)."""
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    raise TypeError(f"parameter value {value!r} is not JSON-like")
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_thaw(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Component:
+    """A named plugin with parameters (a dataset, sampler or model entry of a suite)."""
+
+    name: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, name: str, params: dict[str, Any] | None = None) -> Component:
+        return cls(name, tuple(sorted((k, _freeze(v)) for k, v in (params or {}).items())))
+
+    @property
+    def kwargs(self) -> dict[str, Any]:
+        return {k: _thaw(v) for k, v in self.params}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "params": self.kwargs}
+
+    @property
+    def label(self) -> str:
+        """Human label: the name, plus parameters when there are any."""
+        if not self.params:
+            return self.name
+        inner = ",".join(f"{k}={_thaw(v)}" for k, v in self.params)
+        return f"{self.name}({inner})".replace(" ", "")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One fit-and-score experiment; every field is part of its identity."""
+
+    dataset: Component
+    sampler: Component
+    model: Component
+    profile: str = "natural"
+    ratio: float = 1.0
+    minority: tuple[str, ...] | str = "rarest"
+    test_prior: str | tuple[tuple[str, float], ...] = "same"
+    decomposition: str = "native"
+    decision: str = "argmax"
+    folds: int | None = 3
+    holdout: float | None = None
+    validation: float = 0.2
+    repeat: int = 0
+    fold: int = 0
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.profile not in PROFILES:
+            raise ValueError(f"profile {self.profile!r}; allowed: {', '.join(PROFILES)}")
+        if not self.ratio >= 1:
+            raise ValueError(f"ratio must be >= 1, got {self.ratio}")
+        if self.decomposition not in DECOMPOSITIONS:
+            raise ValueError(
+                f"decomposition {self.decomposition!r}; allowed: {', '.join(DECOMPOSITIONS)}"
+            )
+        try:
+            parse_decision(self.decision)  # "tuned:<metric>" names its metric
+        except DecisionError as exc:
+            raise ValueError(str(exc)) from None
+        if isinstance(self.test_prior, str) and self.test_prior not in TEST_PRIORS:
+            raise ValueError(f"test_prior {self.test_prior!r}; allowed: {', '.join(TEST_PRIORS)}")
+        if (self.folds is None) == (self.holdout is None):
+            raise ValueError("exactly one of folds and holdout must be set")
+        if self.folds is not None and not (self.folds >= 2 and 0 <= self.fold < self.folds):
+            raise ValueError(f"fold {self.fold} out of range for folds={self.folds}")
+        if self.holdout is not None and not (0 < self.holdout < 1 and self.fold == 0):
+            raise ValueError("holdout must be in (0, 1) with fold 0")
+        if not 0 <= self.validation < 1:
+            raise ValueError(f"validation must be in [0, 1), got {self.validation}")
+
+    # ---- identity -------------------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset.to_json(),
+            "sampler": self.sampler.to_json(),
+            "model": self.model.to_json(),
+            "profile": self.profile,
+            "ratio": float(self.ratio),
+            "minority": _thaw(self.minority),
+            "test_prior": self.test_prior if isinstance(self.test_prior, str)
+            else {k: float(v) for k, v in self.test_prior},
+            "decomposition": self.decomposition,
+            "decision": self.decision,
+            "folds": self.folds,
+            "holdout": self.holdout,
+            "validation": self.validation,
+            "repeat": self.repeat,
+            "fold": self.fold,
+            "seed": self.seed,
+        }
+
+    @property
+    def cell_id(self) -> str:
+        return digest({"protocol": PROTOCOL_VERSION, **self.to_json()})
+
+    # ---- derived randomness -----------------------------------------------------------------
+    @property
+    def partition_seed(self) -> int:
+        """Seed of the outer fold assignment: shared by all folds of a repeat (disjoint tests)."""
+        return derive_seed(
+            "partition", self.dataset.to_json(), self.folds, self.holdout, self.seed, self.repeat
+        )
+
+    @property
+    def split_seed(self) -> int:
+        """Seed of imbalance subsampling and the validation carve-out.
+
+        Depends only on dataset, imbalance, test prior, repeat and fold: every model and sampler
+        is scored on the same rows, which makes comparisons paired.
+        """
+        j = self.to_json()
+        keys = ("dataset", "profile", "ratio", "minority", "test_prior", "folds", "holdout",
+                "validation", "seed", "repeat", "fold")
+        return derive_seed("split", {k: j[k] for k in keys})
+
+    @property
+    def model_seed(self) -> int:
+        """Seed of the sampler and model; the decision rule is excluded so rules share a fit."""
+        j = self.to_json()
+        j.pop("decision")
+        return derive_seed("model", j)
+
+    @property
+    def test_prior_label(self) -> str:
+        if isinstance(self.test_prior, str):
+            return self.test_prior
+        return ",".join(f"{k}:{v:g}" for k, v in self.test_prior)
+
+    @property
+    def minority_label(self) -> str:
+        return self.minority if isinstance(self.minority, str) else ",".join(map(str, self.minority))
+
+
+@dataclass
+class CellResult:
+    """What the protocol returns for one cell: the `cells` row and its child tables."""
+
+    row: dict[str, Any]
+    per_class: pd.DataFrame = field(default_factory=pd.DataFrame)
+    confusion: pd.DataFrame = field(default_factory=pd.DataFrame)
+    curves: pd.DataFrame = field(default_factory=pd.DataFrame)
+    predictions: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What a run records besides the cell's own results; never part of a cell's identity.
+
+    store_predictions: return the per-row `predictions` table (re-scoring without refitting).
+    bootstrap: resamples of the test part for per-cell percentile CIs of the headline metrics
+    (0: off).
+    """
+
+    store_predictions: bool = False
+    bootstrap: int = 0

@@ -1,0 +1,70 @@
+"""The vocabulary: every fixed word a suite, a cell or a result row may use, defined once.
+
+Why: statuses, decompositions, decision rules, profiles and test priors are read by the suite
+parser, the cell, the protocol, the store, the analysis and the CLI; each word is spelled here and
+imported everywhere else, so a new status or rule cannot be known in one place and unknown in
+another.
+"""
+
+from __future__ import annotations
+
+from bench.core.errors import DecisionError
+
+# ---- cell statuses (the `status` column of the cells table) ---------------------------------
+OK = "ok"
+ERROR = "error"  # the cell raised (the message and where are in `error`)
+TIMEOUT = "timeout"  # the cell ran past its timeout; its worker was killed
+OOM = "oom"  # out of memory (MemoryError, or a worker killed by SIGKILL)
+CRASHED = "crashed"  # the worker process died (segfault, exit)
+SKIPPED = "skipped"  # the skip rule, or a sampler that does not apply to the data
+STATUSES = (OK, ERROR, TIMEOUT, OOM, CRASHED, SKIPPED)
+FINISHED = (OK, SKIPPED)  # resume never recomputes these
+FAILED = (ERROR, TIMEOUT, OOM, CRASHED)  # a failure: counted, recomputed on resume
+
+# ---- grid axes ------------------------------------------------------------------------------
+DECOMPOSITIONS = ("native", "ovr", "ovo")
+PROFILES = ("natural", "step", "linear", "longtail")
+TEST_PRIORS = ("same", "natural", "balanced")  # or explicit shares {label = share, "*" = rest}
+FAMILIES = ("dnn", "bagging", "boosting", "baseline")
+SAMPLER_KINDS = ("none", "weight", "over", "under", "clean", "combine")
+
+# ---- decision rules -------------------------------------------------------------------------
+ARGMAX, TUNED, PRIOR = "argmax", "tuned", "prior"
+DECISIONS = (ARGMAX, TUNED, PRIOR)
+DEFAULT_TUNED_METRIC = "macro_f1"
+
+
+def parse_decision(rule: str) -> tuple[str, str | None]:
+    """A cell's decision string -> (rule, metric): ``"tuned:mcc"`` -> ``("tuned", "mcc")``,
+    ``"tuned"`` -> ``("tuned", DEFAULT_TUNED_METRIC)``, ``"argmax"`` -> ``("argmax", None)``.
+
+    The one parser of the ``tuned:<metric>`` syntax. It checks the syntax only; whether the metric
+    exists and can be tuned for is the metric registry's business (`check_tunable`).
+    """
+    name, sep, metric = str(rule).partition(":")
+    if name not in DECISIONS:
+        raise DecisionError(f"decision {rule!r}: unknown rule; allowed: {', '.join(DECISIONS)} "
+                            "(tuned takes a metric: tuned:<metric>)")
+    if name != TUNED:
+        if sep:
+            raise DecisionError(f"decision {rule!r}: rule {name!r} takes no parameter")
+        return name, None
+    if sep and not metric:
+        raise DecisionError(f"decision {rule!r}: tuned:<metric> needs a metric name")
+    return name, metric if sep else DEFAULT_TUNED_METRIC
+
+
+def decision_string(name: str, metric: str | None = None) -> str:
+    """The canonical cell string: ``tuned`` for the default metric, else ``tuned:<metric>``
+    (one spelling per experiment, so one cell id)."""
+    if metric is not None and name != TUNED:
+        raise DecisionError(f"decision {name!r} takes no metric")
+    parse_decision(name)
+    if name == TUNED and metric is not None and metric != DEFAULT_TUNED_METRIC:
+        return f"{TUNED}:{metric}"
+    return name
+
+
+def decision_rule(decision: str) -> str:
+    """The rule part of a decision string (``"tuned:mcc"`` -> ``"tuned"``)."""
+    return parse_decision(decision)[0]

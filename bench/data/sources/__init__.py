@@ -1,0 +1,1 @@
+"""Built-in dataset sources (each module registers its entries when imported)."""

@@ -1,0 +1,72 @@
+"""The one executor interface: cells in, exactly one result per cell out, written by the driver.
+
+Why: the local process pool and a distributed engine must be interchangeable behind `bench run`,
+and neither may write the store itself: `execute` writes each result durably as soon as it
+arrives (the `cells` row last), counts statuses, and compacts the store at the end, whatever
+happened (Ctrl-C keeps everything finished).
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from bench.core.cell import Cell, CellResult
+from bench.store import Store
+
+ResultHook = Callable[[CellResult], None]
+
+
+@dataclass
+class RunSummary:
+    total: int = 0
+    statuses: Counter = field(default_factory=Counter)
+    elapsed_s: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def done(self) -> int:
+        return sum(self.statuses.values())
+
+
+class Executor(ABC):
+    """Runs cells somewhere; calls `on_result` in the driver once per cell, failures included.
+
+    A new engine (e.g. a distributed one) subclasses this and implements `map`; it must turn
+    every failure (exception, crash, timeout) into a result row (`bench.protocol.failure_result`)
+    rather than raise, and it never touches the store.
+    """
+
+    name: str = ""
+
+    @abstractmethod
+    def map(self, cells: Sequence[Cell], on_result: ResultHook) -> None:
+        """Run every cell; `on_result(result)` for each as soon as it exists."""
+
+
+def execute(cells: Sequence[Cell], store: Store, executor: Executor,
+            on_result: ResultHook | None = None) -> RunSummary:
+    """Run cells with `executor`, writing each result to the store as soon as it exists."""
+    from bench.store.provenance import provenance
+
+    summary = RunSummary(total=len(cells))
+    t0 = time.monotonic()
+
+    def record(result: CellResult) -> None:
+        store.write(result, provenance())
+        summary.statuses[result.row["status"]] += 1
+        if on_result is not None:
+            on_result(result)
+
+    try:
+        if cells:
+            executor.map(cells, record)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    finally:
+        summary.elapsed_s = time.monotonic() - t0
+        store.compact()
+    return summary

@@ -1,0 +1,1 @@
+"""The estimators behind the model entries: scikit-learn classifiers wrapping each library."""

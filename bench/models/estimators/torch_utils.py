@@ -1,0 +1,76 @@
+"""Torch helpers shared by the neural estimators: thread budget, device, losses, epoch scores.
+
+``torch`` is imported inside functions only (workers that never fit a network skip its import).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import torch
+
+
+@contextlib.contextmanager
+def torch_threads(n_threads: int | None) -> Iterator[None]:
+    """Use ``n_threads`` intra-op threads for the duration, then restore the previous setting.
+
+    The executor, not the library, decides thread counts (oversubscription is costly on few
+    cores); restoring keeps the setting from leaking into whatever runs next in the worker.
+    """
+    import torch
+
+    if n_threads is None:
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(int(n_threads))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+def resolve_device(device: str) -> str:
+    """Map ``"auto"`` to cuda-if-available and fail early and clearly on an unusable device."""
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cpu":
+        return "cpu"
+    if isinstance(device, str) and (device == "cuda" or device.startswith("cuda:")):
+        if not torch.cuda.is_available():
+            raise ValueError(
+                f"device={device!r} was requested but CUDA is not available "
+                "(no GPU or a CPU-only torch build); use device='cpu' or 'auto'."
+            )
+        return device
+    raise ValueError(f"device must be 'auto', 'cpu' or 'cuda[:N]'; got {device!r}.")
+
+
+def per_sample_loss(
+    logits: torch.Tensor, target: torch.Tensor, loss: str, gamma: float
+) -> torch.Tensor:
+    """Unreduced loss, so sample and class weights can be applied uniformly to both losses."""
+    import torch.nn.functional as F
+
+    if loss == "focal":
+        # Focal loss (Lin et al. 2017): down-weights easy examples by (1 - p_t)^gamma. The clamp
+        # keeps the gradient of pow finite at p_t == 1 when gamma < 1.
+        logp = F.log_softmax(logits, dim=1).gather(1, target[:, None]).squeeze(1)
+        return -(1.0 - logp.exp()).clamp_min(1e-12).pow(gamma) * logp
+    return F.cross_entropy(logits, target, reduction="none")
+
+
+def macro_f1_from_confusion(conf: np.ndarray) -> float:
+    """Macro-F1 over all k classes from a k x k confusion matrix (rows true, columns predicted);
+    a class never true nor predicted scores 0, as f1_score(..., zero_division=0)."""
+    tp = np.diag(conf).astype(np.float64)
+    denom = conf.sum(axis=0) + conf.sum(axis=1)
+    f1 = np.divide(2 * tp, denom, out=np.zeros_like(tp), where=denom > 0)
+    return float(f1.mean())

@@ -1,0 +1,214 @@
+"""run_cell(cell) -> CellResult: the evaluation protocol of DESIGN.md, nothing else.
+
+1. load + validate the dataset; 2. impose the imbalance; 3. outer split (test follows the test
+prior); 4. validation carve-out; 5. encode / impute features (bench.protocol.encode, fitted on the fit
+rows only), then resample only the training part (inside an imblearn Pipeline), or class
+weights as per-sample weights; 6. fit, predict probabilities on the untouched
+test part, apply the decision rule; 7. score, with timings, peak memory and class counts.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import traceback
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bench import data as _data  # noqa: F401  (registers dataset sources)
+from bench import models as _models  # noqa: F401  (registers models)
+from bench.core.cell import Cell, CellResult, RunOptions
+from bench.core.vocab import ERROR, OOM, SKIPPED
+from bench.data.registry import load_dataset
+from bench.metrics import ScoreInput, confusion_table, per_class_table, score_all
+from bench.models.estimators.decompose import decompose
+from bench.models.registry import MODELS, ModelContext
+from bench.sampling import (
+    SAMPLERS,
+    NotApplicable,
+    RecordingSampler,
+    SamplerContext,
+    build_sampler,
+    class_weights,
+)
+from bench.protocol.decision import DecisionContext, decide
+from bench.protocol.encode import Prepared, needs_imputation, prepare
+from bench.protocol.memory import PeakMemory
+from bench.protocol.rows import shares_json, failure_result, identity_row, predictions_table
+from bench.protocol.split import make_split
+
+
+def prepare_features(ds: Any, split: Any, cell: Cell) -> Prepared:
+    """Encode / impute (bench.protocol.encode), fitted on the fit rows only: categorical columns become
+    codes of the training vocabulary; NaN is imputed unless both the model and the sampler take
+    it. Order in a cell: encode/impute -> sampler -> model input (one-hot or native) -> model."""
+    entry = MODELS.get(cell.model.name)
+    sampler_entry = SAMPLERS.get(cell.sampler.name)
+    return prepare(ds.X, list(ds.categorical), split.fit, split.val, split.test,
+                   impute=needs_imputation(entry.handles_missing, sampler_entry.handles_missing),
+                   native_categorical=bool(entry.categorical))
+
+
+def build_pipeline(cell: Cell, counts: np.ndarray, n_threads: int, device: str,
+                   categorical: tuple[int, ...] = (), *, prep: Prepared | None = None,
+                   labels: Any = (), notes: dict[str, Any] | None = None) -> tuple[Any, Any]:
+    """The imblearn Pipeline (sampler step only if the strategy resamples; a one-hot input step
+    for models without native categoricals) and the model. `notes` receives the sampler's
+    effective parameters (e.g. a shrunk k_neighbors)."""
+    from imblearn.pipeline import Pipeline
+
+    if prep is not None:  # the model sees category codes only if it takes them natively
+        categorical = tuple(prep.encoder.cat_idx) if prep.mode == "native" else ()
+
+    entry = MODELS.get(cell.model.name)
+    estimator = entry.build(cell.model.kwargs, ModelContext(
+        seed=cell.model_seed, n_threads=n_threads, device=device, n_classes=len(counts),
+        categorical=categorical))
+    estimator = decompose(estimator, cell.decomposition)
+    sampler_entry = SAMPLERS.get(cell.sampler.name)
+    steps: list[tuple[str, Any]] = []
+    ctx = SamplerContext(
+        cell.model_seed, counts, n_threads,
+        categorical=tuple(prep.encoder.cat_idx) if prep is not None else (),
+        n_categories=tuple(prep.encoder.n_categories) if prep is not None else (),
+        n_features=prep.X_fit.shape[1] if prep is not None else 0,
+        labels=tuple(str(x) for x in labels))
+    sampler = build_sampler(sampler_entry, cell.sampler.kwargs, ctx)
+    if notes is not None:
+        notes.update(ctx.notes)
+    if sampler is not None:
+        steps.append(("sampler", RecordingSampler(sampler, cell.sampler.name)))
+    if prep is not None and prep.mode == "onehot":
+        steps.append(("input", prep.model_input))
+    steps.append(("model", estimator))
+    return Pipeline(steps), entry
+
+
+def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
+             options: RunOptions | None = None) -> CellResult:
+    """Run one cell end to end. Raises on failure; the executor turns that into a row.
+
+    `options` (predictions table, bootstrap CIs) change what is recorded, never the results.
+    """
+    options = options or RunOptions()
+    ds = load_dataset(cell.dataset)
+    split = make_split(ds, cell)
+    k = ds.n_classes
+    prep = prepare_features(ds, split, cell)
+    X_fit, y_fit = prep.X_fit, ds.y[split.fit]
+    X_val, y_val = prep.X_val, ds.y[split.val]
+    X_test, y_test = prep.X_test, ds.y[split.test]
+    fit_counts = np.bincount(y_fit, minlength=k)
+
+    sampler_notes: dict[str, Any] = {}
+    pipe, entry = build_pipeline(cell, fit_counts, n_threads, device, prep=prep,
+                                 labels=ds.labels, notes=sampler_notes)
+    fit_kwargs: dict[str, Any] = {}
+    if SAMPLERS.get(cell.sampler.name).class_weight:
+        fit_kwargs["model__sample_weight"] = class_weights(y_fit, k)
+    if entry.eval_set and len(split.val):
+        fit_kwargs["model__eval_set"] = (prep.model_input.transform(X_val), y_val)
+
+    with warnings.catch_warnings(record=True) as caught, PeakMemory() as mem:
+        warnings.simplefilter("always")
+        t0 = time.perf_counter()
+        pipe.fit(X_fit, y_fit, **fit_kwargs)
+        fit_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        proba = _full_proba(pipe, X_test, k)
+        predict_s = time.perf_counter() - t0
+        proba_val = _full_proba(pipe, X_val, k) if len(split.val) else None
+
+    recorder = pipe.named_steps.get("sampler")
+    # The distribution the model was fitted on: after resampling, if a sampler ran.
+    trained_counts = np.asarray(recorder.counts_out_ if recorder is not None else fit_counts)
+    trained_counts = np.pad(trained_counts, (0, k - len(trained_counts))).astype(np.int64)
+    # Class weights make every present class carry the same total weight: that is the
+    # distribution the model was fitted on, as far as a prior correction is concerned.
+    train_prior = (np.where(trained_counts > 0, 1.0, 0.0)
+                   if SAMPLERS.get(cell.sampler.name).class_weight else trained_counts.astype(float))
+    decision = decide(cell.decision, proba, DecisionContext(
+        proba_val, y_val if len(split.val) else None,
+        train_prior / train_prior.sum(), split.test_prior, trained_counts))
+    y_pred, decision_info = decision.y_pred, decision.params
+
+    # Probability metrics score the decision's probabilities: the model's, or the prior-corrected.
+    inp = ScoreInput(y_true=y_test, y_pred=y_pred, proba=decision.proba, n_classes=k,
+                     train_counts=trained_counts)
+    values, metric_warnings = score_all(inp)
+    if options.bootstrap:
+        from bench.metrics.bootstrap import bootstrap_ci, bootstrap_seed
+
+        intervals, boot_warnings = bootstrap_ci(inp, options.bootstrap, bootstrap_seed(cell.cell_id))
+        values.update(intervals)
+        metric_warnings += boot_warnings
+    fit_warnings = sorted({f"{w.category.__name__}: {str(w.message)[:200]}" for w in caught})
+    row: dict[str, Any] = {
+        **identity_row(cell), "status": "ok", "error": "",
+        "warnings": "\n".join(fit_warnings + metric_warnings),
+        **values,
+        "fit_s": fit_s, "predict_s": predict_s,
+        "resample_s": getattr(recorder, "resample_s_", 0.0),
+        "peak_mb": mem.peak_mb, "device": device,
+        "n_train": int(len(split.fit) + len(split.val)), "n_fit": int(len(split.fit)),
+        "n_val": int(len(split.val)), "n_test": int(len(split.test)),
+        "n_resampled": int(trained_counts.sum()),
+        "train_counts": json.dumps(fit_counts.tolist()),
+        "resampled_counts": json.dumps(np.asarray(trained_counts).tolist()),
+        "test_counts": json.dumps(np.bincount(y_test, minlength=k).tolist()),
+        "dataset_fp": ds.fingerprint,
+        "decision_params": json.dumps(decision_info, sort_keys=True),
+        "class_labels": json.dumps(list(ds.labels)),
+        "train_prior": shares_json(split.train_target, ds.labels),
+        "test_prior_shares": shares_json(split.test_prior, ds.labels),
+        "sampler_params": json.dumps(sampler_notes, sort_keys=True),
+        "preprocess": json.dumps(prep.encoder.describe(prep.mode), sort_keys=True),
+    }
+    cid = cell.cell_id
+    per_class = per_class_table(inp)
+    per_class.insert(0, "cell_id", cid)
+    per_class["label"] = [ds.labels[c] for c in per_class["label"]]
+    confusion = confusion_table(inp)
+    confusion.insert(0, "cell_id", cid)
+    confusion["true_label"] = [ds.labels[c] for c in confusion["true_label"]]
+    confusion["pred_label"] = [ds.labels[c] for c in confusion["pred_label"]]
+    curves = pd.DataFrame(getattr(_final_estimator(pipe), "curves_", None) or [],
+                          columns=["step", "split", "metric", "value"])
+    curves.insert(0, "cell_id", cid)
+    predictions = None
+    if options.store_predictions:
+        predictions = predictions_table(cid, split.test, y_test, y_pred, decision.proba, ds.labels)
+    return CellResult(row, per_class, confusion, curves, predictions)
+
+
+def _final_estimator(pipe: Any) -> Any:
+    return pipe.steps[-1][1]
+
+
+def _full_proba(pipe: Any, X: np.ndarray, k: int) -> np.ndarray:
+    """predict_proba with one column per dataset class, even if a class was absent in fit."""
+    proba = pipe.predict_proba(X)
+    classes = np.asarray(_final_estimator(pipe).classes_)
+    if len(classes) == k and np.array_equal(classes, np.arange(k)):
+        return proba
+    full = np.zeros((len(X), k))
+    full[:, classes.astype(int)] = proba
+    return full
+
+
+def run_cell_safely(cell: Cell, n_threads: int = 1, device: str = "cpu",
+                    options: RunOptions | None = None) -> CellResult:
+    """run_cell, with exceptions turned into a result row (status error, or oom)."""
+    try:
+        return run_cell(cell, n_threads, device, options)
+    except NotApplicable as exc:  # e.g. a class too small for the sampler: a clear skip
+        return failure_result(cell, SKIPPED, f"not applicable: {exc}")
+    except MemoryError as exc:
+        return failure_result(cell, OOM, f"MemoryError: {exc}")
+    except Exception as exc:  # noqa: BLE001 — a failing cell is a row, never a dead run
+        tb = traceback.extract_tb(exc.__traceback__)
+        where = f" (at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno})" if tb else ""
+        return failure_result(cell, ERROR, f"{type(exc).__name__}: {exc}{where}")

@@ -1,0 +1,58 @@
+"""The fixed, versioned schema of the store's tables: column order and dtypes.
+
+Why: results are compared across runs, machines and library versions; a row written by a failure
+and a row written by a success must have the same columns and types, so every `cells` frame goes
+through `conform_cells` before it is written.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+SCHEMA_VERSION = "1"
+TABLES = ("cells", "per_class", "confusion", "curves", "predictions")
+
+# Identity columns come first; metric columns follow in registry order; then measures, provenance.
+IDENTITY = ["cell_id", "status", "error", "dataset", "profile", "ratio", "minority", "test_prior",
+            "sampler", "model", "family", "decomposition", "decision", "repeat", "fold"]
+MEASURES = ["fit_s", "predict_s", "resample_s", "peak_mb", "n_train", "n_fit", "n_val", "n_test",
+            "n_resampled", "train_counts", "resampled_counts", "test_counts", "dataset_fp",
+            "decision_params", "class_labels", "train_prior", "test_prior_shares",
+            "sampler_params", "preprocess", "device", "warnings", "cell_json"]
+# device: cpu / cuda the cell ran on (not part of the cell id: keep cpu and cuda runs in
+# separate stores). train_prior / test_prior_shares: JSON {label: share} of the imposed training distribution and
+# of the requested test distribution; sampler_params: the sampler's effective parameters (e.g. a
+# shrunk k_neighbors); preprocess: categorical encoding / imputation of the cell (bench.protocol.encode).
+STRING_MEASURES = {"train_counts", "resampled_counts", "test_counts", "dataset_fp",
+                   "decision_params", "class_labels", "train_prior", "test_prior_shares",
+                   "sampler_params", "preprocess", "device", "warnings", "cell_json"}
+INT_COLUMNS = {"repeat", "fold", "n_train", "n_fit", "n_val", "n_test", "n_resampled",
+               "bootstrap_n"}
+FLOAT_IDENTITY = {"ratio"}
+
+
+def cells_columns() -> list[str]:
+    from bench.metrics.bootstrap import ci_columns
+    from bench.metrics import metric_names
+    from bench.store.provenance import static_provenance
+
+    return (IDENTITY + metric_names() + ci_columns() + MEASURES
+            + ["schema_version", *static_provenance(), "utc"])
+
+
+def conform_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """Fixed column set and dtypes for the `cells` table (extra metric columns are kept after)."""
+    from bench.store.provenance import static_provenance
+
+    cols = cells_columns()
+    strings = (set(IDENTITY) - INT_COLUMNS - FLOAT_IDENTITY) | STRING_MEASURES | {
+        "schema_version", "utc", *static_provenance()}
+    out = df.reindex(columns=cols + [c for c in df.columns if c not in cols])
+    for c in out.columns:
+        if c in INT_COLUMNS:
+            out[c] = pd.array(pd.to_numeric(out[c], errors="coerce"), dtype="Int64")
+        elif c in strings:
+            out[c] = out[c].astype("string").fillna("")
+        else:  # metrics and measures
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
+    return out
