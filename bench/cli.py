@@ -14,6 +14,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from bench.core.errors import BenchError
+from bench.core.vocab import OK
 
 console = Console(stderr=True)
 
@@ -77,7 +78,7 @@ def run(
 
     def on_result(result) -> None:  # type: ignore[no-untyped-def]
         row = result.row
-        if row["status"] != "ok":
+        if row["status"] != OK:
             progress.console.print(f"[yellow]{row['status']}[/yellow] " + escape(
                 f"{row['model']} / {row['sampler']} / {row['dataset']}: {row['error'][:200]}"))
         progress.advance(task["id"])
@@ -212,7 +213,7 @@ def baseline_update_cmd(
 
     def on_result(result) -> None:  # type: ignore[no-untyped-def]
         row = result.row
-        if row["status"] != "ok":
+        if row["status"] != OK:
             console.print(f"[yellow]{row['status']}[/yellow] " + escape(
                 f"{row['model']} / {row['sampler']} / {row['dataset']}: "
                 f"{str(row.get('error', ''))[:200]}"), highlight=False)

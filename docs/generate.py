@@ -6,7 +6,7 @@ Each table sits between `<!-- BEGIN GENERATED: <kind> -->` and `<!-- END GENERAT
     python docs/generate.py          # rewrite the blocks in place
     python docs/generate.py --check  # exit 1 and name the stale pages (run by the tests)
 
-Only built-in entries are listed (BENCH_PLUGINS is ignored here).
+Only entries defined inside the package are listed (plugins are not).
 """
 
 from __future__ import annotations
@@ -44,6 +44,13 @@ def _flag(on: Any, text: str = "yes") -> str:
     return (text if isinstance(on, str) and on else "yes") if on else ""
 
 
+def _builtin(entries: Iterable[Any]) -> list[Any]:
+    """Entries defined inside the package (plugins and test registrations are left out)."""
+    return [e for e in entries
+            if getattr(getattr(e, "factory", None) or getattr(e, "fn", None), "__module__",
+                       "").startswith("bench.")]
+
+
 def _table(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
     header = list(header)
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -55,7 +62,7 @@ def datasets() -> str:
     from bench.data import DATASETS
 
     return _table(["source", "what", "parameters (defaults)"],
-                  ([f"`{e.name}`", e.description, _params(e.params)] for e in DATASETS))
+                  ([f"`{e.name}`", e.description, _params(e.params)] for e in _builtin(DATASETS)))
 
 
 def samplers() -> str:
@@ -63,7 +70,7 @@ def samplers() -> str:
 
     return _table(["sampler", "kind", "what", "parameters (defaults)", "takes NaN"],
                   ([f"`{e.name}`", e.kind, e.description, _params(e.params),
-                    _flag(e.handles_missing)] for e in SAMPLERS))
+                    _flag(e.handles_missing)] for e in _builtin(SAMPLERS)))
 
 
 def models() -> str:
@@ -74,7 +81,7 @@ def models() -> str:
          "early stopping", "GPU", "native categoricals", "takes NaN"],
         ([f"`{e.name}`", e.family, e.library, _params(e.params), _flag(e.sample_weight),
           _flag(e.eval_set), e.gpu and f"`{e.gpu}`", e.categorical and f"`{e.categorical}`",
-          _flag(e.handles_missing)] for e in sorted(MODELS, key=lambda e: (e.family, e.name))))
+          _flag(e.handles_missing)] for e in sorted(_builtin(MODELS), key=lambda e: (e.family, e.name))))
 
 
 def metrics() -> str:
@@ -82,7 +89,7 @@ def metrics() -> str:
 
     return _table(["metric", "better", "needs probabilities", "what"],
                   ([f"`{m.name}`", "higher" if m.direction == "max" else "lower",
-                    _flag(m.needs_proba), m.description] for m in METRICS))
+                    _flag(m.needs_proba), m.description] for m in _builtin(METRICS)))
 
 
 GENERATORS: dict[str, Callable[[], str]] = {

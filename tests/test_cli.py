@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 PLUGINS = Path(__file__).resolve().parent / "plugins"
 
@@ -19,6 +20,7 @@ def bench(*args: str, env: dict | None = None, timeout: float = 300) -> subproce
                           timeout=timeout, env={**os.environ, "COLUMNS": "200", **(env or {})})
 
 
+@pytest.mark.slow
 def test_run_then_resume_fits_nothing(tiny_suite: Path, tmp_path: Path) -> None:
     store = tmp_path / "store"
     first = bench("run", str(tiny_suite), "--results", str(store), "--workers", "2")
@@ -52,6 +54,7 @@ seconds = 0.8
 """
 
 
+@pytest.mark.slow
 def test_sigkill_mid_run_loses_and_recomputes_nothing(tmp_path: Path) -> None:
     suite = tmp_path / "slow.toml"
     suite.write_text(SLOW_SUITE)

@@ -52,7 +52,6 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -68,7 +67,6 @@ from bench.analysis.matching import (
     version_columns,
 )
 from bench.core.ids import digest
-from bench.core.vocab import FAILED
 
 DEFAULT_TOLERANCE = 0.01
 DEFAULT_ALPHA = 0.05

@@ -81,7 +81,7 @@ def per_class_recall(cells: pd.DataFrame, per_class: pd.DataFrame, by: Sequence[
                      value: str = "recall") -> pd.DataFrame:
     """Mean per-class `value` (recall, precision, f1) per configuration: wide, one column per label."""
     by = list(varying_axes(cells) if by is None else by)
-    ok = cells.loc[cells["status"] == "ok", ["cell_id", *by, "model"]]
+    ok = cells.loc[cells["status"] == OK, ["cell_id", *by, "model"]]
     merged = per_class.merge(ok, on="cell_id")
     if merged.empty:
         return pd.DataFrame()

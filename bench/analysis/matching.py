@@ -13,7 +13,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from bench.core.cell import canonical_json
+from bench.core.ids import canonical_json
+from bench.core.vocab import OK, SKIPPED
 
 CONFIG_AXES = ["dataset", "profile", "ratio", "minority", "test_prior", "sampler", "model",
                "decomposition", "decision"]
@@ -30,12 +31,12 @@ _MODEL_LIBRARIES = {
 }
 
 
+FAILED_STATE = "failed"  # the compare state of every FAILED status (and anything unknown)
+
+
 def _state(status: str) -> str:
-    if status == "ok":
-        return "ok"
-    if status == "skipped":
-        return "skipped"
-    return "failed"  # error / timeout / oom / crashed (and anything unknown)
+    """A cell's compare state: OK, SKIPPED or FAILED_STATE."""
+    return status if status in (OK, SKIPPED) else FAILED_STATE
 
 
 def _definition(row: Mapping) -> tuple[str, str]:
@@ -113,15 +114,15 @@ def _pair_reason(b: Mapping, c: Mapping) -> str:
 def _kind(b_state: str | None, c_state: str | None) -> str:
     """Classify one (repeat, fold) pair by the two statuses (None: absent from that store)."""
     if b_state is None:
-        return {"ok": "new", "failed": "new failure", "skipped": "skipped"}[c_state or "skipped"]
+        return {OK: "new", FAILED_STATE: "new failure", SKIPPED: "skipped"}[c_state or SKIPPED]
     if c_state is None:
         return "missing"
     table = {
-        ("ok", "ok"): "paired", ("ok", "failed"): "new failure", ("ok", "skipped"): "missing",
-        ("failed", "ok"): "fixed", ("failed", "failed"): "still failing",
-        ("failed", "skipped"): "missing",
-        ("skipped", "ok"): "new", ("skipped", "failed"): "new failure",
-        ("skipped", "skipped"): "skipped",
+        (OK, OK): "paired", (OK, FAILED_STATE): "new failure", (OK, SKIPPED): "missing",
+        (FAILED_STATE, OK): "fixed", (FAILED_STATE, FAILED_STATE): "still failing",
+        (FAILED_STATE, SKIPPED): "missing",
+        (SKIPPED, OK): "new", (SKIPPED, FAILED_STATE): "new failure",
+        (SKIPPED, SKIPPED): "skipped",
     }
     return table[(b_state, c_state)]
 

@@ -7,14 +7,13 @@ and it must change when the protocol changes.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from bench.core.errors import DecisionError
-from bench.core.ids import canonical_json, derive_seed, digest
+from bench.core.ids import derive_seed, digest
 from bench.core.vocab import DECOMPOSITIONS, PROFILES, TEST_PRIORS, parse_decision
 
 PROTOCOL_VERSION = "1"

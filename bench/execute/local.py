@@ -115,7 +115,7 @@ def run_pool(cells: Sequence[Cell], on_result: ResultHook, workers: int, threads
                         w.ready = True
                         continue
                     if kind == "result":
-                        cell, w.cell, w.deadline = w.cell, None, float("inf")
+                        w.cell, w.deadline = None, float("inf")
                         on_result(payload)
                         w.n_done += 1
                         if w.n_done >= recycle_after:  # bound memory growth of long runs

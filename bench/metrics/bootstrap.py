@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from bench.core.cell import derive_seed
+from bench.core.ids import derive_seed
 from bench.metrics import ScoreInput, get_metric
 
 HEADLINE = ("macro_f1", "balanced_accuracy", "mcc", "pr_auc")

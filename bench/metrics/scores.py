@@ -46,11 +46,11 @@ from imblearn.metrics import geometric_mean_score
 from sklearn import metrics as skm
 
 from bench.metrics.inputs import ScoreInput
-from bench.metrics.registry import METRICS, metric, metric_names
+from bench.metrics.registry import METRICS, metric_names
+from bench.metrics.registry import metric as _metric
 
 ECE_BINS = 15
 _EPS = float(np.finfo(np.float64).eps)  # sklearn log_loss clips with finfo(dtype).eps
-_metric = metric
 
 
 def _proba(inp: ScoreInput) -> np.ndarray:

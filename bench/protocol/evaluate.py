@@ -21,7 +21,7 @@ import pandas as pd
 from bench import data as _data  # noqa: F401  (registers dataset sources)
 from bench import models as _models  # noqa: F401  (registers models)
 from bench.core.cell import Cell, CellResult, RunOptions
-from bench.core.vocab import ERROR, OOM, SKIPPED
+from bench.core.vocab import ERROR, OK, OOM, SKIPPED
 from bench.data.registry import load_dataset
 from bench.metrics import ScoreInput, confusion_table, per_class_table, score_all
 from bench.models.estimators.decompose import decompose
@@ -147,7 +147,7 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
         metric_warnings += boot_warnings
     fit_warnings = sorted({f"{w.category.__name__}: {str(w.message)[:200]}" for w in caught})
     row: dict[str, Any] = {
-        **identity_row(cell), "status": "ok", "error": "",
+        **identity_row(cell), "status": OK, "error": "",
         "warnings": "\n".join(fit_warnings + metric_warnings),
         **values,
         "fit_s": fit_s, "predict_s": predict_s,

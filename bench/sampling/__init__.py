@@ -1,5 +1,6 @@
 """Sampling strategies. Importing this package registers the built-in samplers."""
 
+from bench.core.errors import SamplerError
 from bench.sampling import builtin  # noqa: F401  (registration)
 from bench.sampling.registry import (
     INAPPLICABLE,
@@ -10,7 +11,6 @@ from bench.sampling.registry import (
     NotApplicable,
     SamplerContext,
     SamplerEntry,
-    SamplerError,
     build_sampler,
     class_weights,
     sampler,

@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 
-from bench.core.errors import SamplerError
 from bench.core.registry import Registry
 from bench.core.vocab import SAMPLER_KINDS
 
@@ -58,6 +57,11 @@ class SamplerEntry:
     handles_missing: bool = False  # the sampler takes NaN (else the encoder imputes first)
     kind: str = "over"
     choices: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # allowed parameter values
+
+    @property
+    def resamples(self) -> bool:
+        """Whether the strategy adds a resampling step (not `none`, not class weights)."""
+        return self.kind not in ("none", "weight")
 
     def check(self, params: dict[str, Any]) -> list[str]:
         """Suite-time checks of parameter values (types are checked by `bench.core.params`)."""

@@ -19,6 +19,8 @@ from bench.cli import app
 from bench.commands.run import run_suite
 from bench.store import TABLES
 
+pytestmark = pytest.mark.slow  # end-to-end runs and fits (make test-fast skips them)
+
 PLUGINS = Path(__file__).resolve().parents[1] / "plugins"
 METRICS = ["macro_f1", "balanced_accuracy", "log_loss"]
 

@@ -177,6 +177,7 @@ register(Metric("recall_of_class_1", "max", False,
 '''
 
 
+@pytest.mark.slow
 def test_cli_rescore_then_rank_by_a_plugin_metric(stored: Path, tmp_path: Path) -> None:
     store = copy_of(stored, tmp_path)
     (tmp_path / "myplugin_metrics.py").write_text(PLUGIN)

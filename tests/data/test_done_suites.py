@@ -8,6 +8,8 @@ import pytest
 
 from bench.suite import load_suite, plan
 
+pytestmark = pytest.mark.slow  # end-to-end runs and fits (make test-fast skips them)
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

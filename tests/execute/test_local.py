@@ -10,6 +10,8 @@ from bench.core.cell import Cell, Component
 from bench.execute.local import run_cells
 from bench.store import Store
 
+pytestmark = pytest.mark.slow  # end-to-end runs and fits (make test-fast skips them)
+
 PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
 
 

@@ -32,6 +32,7 @@ def _expected_failed_checks(estimator: DNNClassifier) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 @parametrize_with_checks([small(max_epochs=20)], expected_failed_checks=_expected_failed_checks)
 def test_sklearn_estimator_checks(estimator: DNNClassifier, check: object) -> None:
     check(estimator)  # type: ignore[operator]

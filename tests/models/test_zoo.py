@@ -17,6 +17,8 @@ from bench.models.registry import MODELS, ModelContext
 from bench.protocol import run_cell
 from bench.suite import load_suite, skip_reason
 
+pytestmark = pytest.mark.slow  # end-to-end runs and fits (make test-fast skips them)
+
 torch = pytest.importorskip("torch")
 HAS_CUDA = torch.cuda.is_available()
 ROOT = Path(__file__).resolve().parents[2]

@@ -55,7 +55,7 @@ def test_the_full_set_is_registered() -> None:
                                                    "random_under"))
 
 
-@pytest.mark.parametrize("name", [n for n in ALL if SAMPLERS.get(n).factory is not None])
+@pytest.mark.parametrize("name", [n for n in ALL if SAMPLERS.get(n).resamples])
 def test_multiclass_strategies(name: str) -> None:
     X, y = blobs([60, 40, 12])
     Xr, yr, notes = resample(name, X, y)
@@ -131,7 +131,7 @@ def test_categorical_columns_keep_valid_codes() -> None:
     cats = np.column_stack([rng.integers(0, 3, len(y)), rng.integers(0, 5, len(y))])
     Xc = np.column_stack([X, cats]).astype(float)
     kw = dict(categorical=(4, 5), n_categories=(3, 5))
-    for name in [n for n in ALL if SAMPLERS.get(n).factory is not None]:
+    for name in [n for n in ALL if SAMPLERS.get(n).resamples]:
         Xr, yr, notes = resample(name, Xc, y, **kw)
         for col, n in ((4, 3), (5, 5)):
             assert set(np.unique(Xr[:, col])) <= set(range(n)), name
@@ -181,7 +181,7 @@ def test_counts_and_time_are_recorded_per_cell() -> None:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(sampler=st.sampled_from([n for n in ALL if SAMPLERS.get(n).factory is not None]),
+@given(sampler=st.sampled_from([n for n in ALL if SAMPLERS.get(n).resamples]),
        fold=st.integers(0, 2), ratio=st.sampled_from([1.0, 3.0, 6.0]),
        profile=st.sampled_from(["step", "longtail"]), validation=st.sampled_from([0.0, 0.25]))
 def test_samplers_only_ever_see_the_fit_rows(sampler, fold, ratio, profile, validation) -> None:
