@@ -48,15 +48,14 @@ The outcome: `Comparison.exit_code` is 1 when a gated category is non-empty (by 
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from bench.analysis.compare_notes import comparison_notes
 from bench.analysis.matching import (
     CONFIG_AXES,
     _library,
@@ -66,6 +65,7 @@ from bench.analysis.matching import (
     touches,
     version_columns,
 )
+from bench.analysis.paired import mean_ratio, min_pairs, paired_test
 from bench.core.ids import digest
 
 DEFAULT_TOLERANCE = 0.01
@@ -76,11 +76,6 @@ MARKS = ("not comparable", "new failure", "worse", "missing", "fixed", "better",
          "unchanged")
 GATES = ("worse", "new failure", "missing", "not comparable", "slower")
 DEFAULT_FAIL_ON = ("worse", "new failure")
-def min_pairs(alpha: float) -> int:
-    """Fewest pairs for which a one-sided exact Wilcoxon test can reach p < alpha (2**-n < alpha)."""
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be in (0, 1), got {alpha}")
-    return int(math.floor(math.log2(1 / alpha))) + 1
 
 
 @dataclass
@@ -127,30 +122,6 @@ def _fmt_num(v: float) -> str:
     return "nan" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.4f}"
 
 
-def _paired_test(change: np.ndarray, tol: float, alpha: float, need: int) -> tuple[str, float, str]:
-    """(mark, one-sided p in the direction of the mean change, test label) for one metric."""
-    n = len(change)
-    if n == 0:
-        return "no data", float("nan"), "no pairs"
-    mean = float(change.mean())
-    if n < need:
-        test, p = f"tolerance only ({n} < {need} pairs)", float("nan")
-        supported = True
-    else:
-        test = "wilcoxon"
-        if np.all(change == 0):
-            p = 1.0
-        else:
-            alt = "less" if mean < 0 else "greater"
-            p = float(stats.wilcoxon(change, alternative=alt, zero_method="zsplit").pvalue)
-        supported = p < alpha
-    if mean < -tol and supported:
-        return "worse", p, test
-    if mean > tol and supported:
-        return "better", p, test
-    return "unchanged", p, test
-
-
 def _label(row: Mapping, axes: Sequence[str]) -> str:
     parts = []
     for a in axes:
@@ -162,14 +133,6 @@ def _label(row: Mapping, axes: Sequence[str]) -> str:
                 pass
         parts.append(f"{a}={v}")
     return " ".join(parts)
-
-
-def _mean_ratio(b: pd.Series, c: pd.Series) -> tuple[float, float, float]:
-    """(baseline mean, current mean, ratio) of a timing column over pairs."""
-    bm = float(np.nanmean(b)) if len(b) and not b.isna().all() else float("nan")
-    cm = float(np.nanmean(c)) if len(c) and not c.isna().all() else float("nan")
-    ratio = cm / bm if bm and bm > 0 and not math.isnan(cm) else float("nan")
-    return bm, cm, ratio
 
 
 def compare(baseline: pd.DataFrame, current: pd.DataFrame, metrics: Sequence[str], *,
@@ -269,7 +232,7 @@ def compare(baseline: pd.DataFrame, current: pd.DataFrame, metrics: Sequence[str
             ok = np.isfinite(bv) & np.isfinite(cv)
             sign = 1.0 if dirs[m] == "max" else -1.0
             change = sign * (cv[ok] - bv[ok])
-            mark, p, test = _paired_test(change, tol[m], alpha, need)
+            mark, p, test = paired_test(change, tol[m], alpha, need)
             tests.add(test)
             bmean = float(bv[ok].mean()) if ok.any() else float("nan")
             cmean = float(cv[ok].mean()) if ok.any() else float("nan")
@@ -296,7 +259,7 @@ def compare(baseline: pd.DataFrame, current: pd.DataFrame, metrics: Sequence[str
         # Timings over the same pairs.
         for col, short in (("fit_s", "fit"), ("predict_s", "predict")):
             if col in pb and col in pc and len(paired):
-                bm, cm, ratio = _mean_ratio(pd.to_numeric(pb[col], errors="coerce"),
+                bm, cm, ratio = mean_ratio(pd.to_numeric(pb[col], errors="coerce"),
                                             pd.to_numeric(pc[col], errors="coerce"))
             else:
                 bm = cm = ratio = float("nan")
@@ -382,60 +345,9 @@ def compare(baseline: pd.DataFrame, current: pd.DataFrame, metrics: Sequence[str
     versions = pd.DataFrame(vrows, columns=["library", "baseline", "current", "changed",
                                             "n_configs"])
 
-    notes = _notes(configs, metrics_df, versions, pairs, base, cur, need, alpha, tol,
+    notes = comparison_notes(configs, metrics_df, versions, pairs, base, cur, need, alpha, tol,
                    stale_b, stale_c)
     return Comparison(configs=configs, metrics=metrics_df, versions=versions,
                       metric_names=metrics, directions={m: dirs[m] for m in metrics},
                       tolerance=tol, alpha=alpha, min_pairs=need, fail_on=fail_on,
                       max_slowdown=max_slowdown, gates=gates, notes=notes)
-
-
-def _notes(configs: pd.DataFrame, metrics: pd.DataFrame, versions: pd.DataFrame,
-           pairs: pd.DataFrame, base: pd.DataFrame, cur: pd.DataFrame, need: int, alpha: float,
-           tol: Mapping[str, float], stale_b: int, stale_c: int) -> list[str]:
-    notes = []
-    tols = sorted(set(tol.values()))
-    tol_text = (f"{tols[0]:g}" if len(tols) == 1
-                else ", ".join(f"{m} {t:g}" for m, t in tol.items()))
-    notes.append(f"worse/better: mean paired change beyond the tolerance ({tol_text}, absolute) "
-                 f"and a one-sided Wilcoxon signed-rank test over (repeat, fold) pairs at "
-                 f"alpha={alpha:g}; lower-is-better metrics are sign-flipped by their direction")
-    if not metrics.empty:
-        few = metrics[metrics["test"].str.startswith("tolerance only")]
-        if len(few):
-            n_cfg = few["config"].nunique()
-            pairs_seen = sorted(set(few["n_pairs"]))
-            notes.append(f"too few pairs: tolerance only for {n_cfg} configuration(s) "
-                         f"({'/'.join(map(str, pairs_seen))} pairs; the test needs ≥ {need} "
-                         f"to reach alpha={alpha:g})")
-    if not metrics.empty and metrics["n_pairs"].sum():
-        n = int(metrics["n_pairs"].sum())
-        worst = float(metrics["max_abs_delta"].max())
-        notes.append(f"all {n} paired metric values are identical" if worst == 0 else
-                     f"largest paired |Δ| over {n} metric values: {worst:.3g}")
-    changed = versions[versions["changed"]] if not versions.empty else versions
-    for _, v in changed.iterrows():
-        notes.append(f"library version changed: {v['library']} {v['baseline'] or '(none)'} → "
-                     f"{v['current'] or '(none)'} (shown beside the {v['n_configs']} "
-                     f"configuration(s) it touches; compared anyway)")
-    nc = pairs[pairs["kind"] == "not comparable"]
-    for reason, n in nc["reason"].value_counts().items():
-        hint = ("; refresh the baseline deliberately with `bench baseline update SUITE`"
-                if reason.startswith("protocol") else
-                "; the test rows differ (a dataset's source changed)")
-        notes.append(f"not comparable: {reason} for {n} cell(s){hint}")
-    if stale_b or stale_c:
-        notes.append(f"ignored stale rows re-run under a new cell_id: {stale_b} in the baseline, "
-                     f"{stale_c} in the current store")
-    # When nothing matched at all, say why instead of "all missing".
-    if len(pairs) and not (pairs["how"] != "").any() and len(base) and len(cur):
-        bk = set().union(*(json.loads(d).keys() for d in base["_def"]))
-        ck = set().union(*(json.loads(d).keys() for d in cur["_def"]))
-        diff = []
-        if ck - bk:
-            diff.append(f"current definitions add {', '.join(sorted(ck - bk))}")
-        if bk - ck:
-            diff.append(f"current definitions lack {', '.join(sorted(bk - ck))}")
-        notes.append("no cell matched by id or by definition"
-                     + (f" ({'; '.join(diff)})" if diff else " (different suites?)"))
-    return notes

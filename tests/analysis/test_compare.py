@@ -14,7 +14,8 @@ import pytest
 from compare_helpers import BASE_F1, config, make_cell, result, write
 
 import bench.core.cell
-from bench.analysis.compare import compare, min_pairs
+from bench.analysis.compare import compare
+from bench.analysis.paired import min_pairs
 from bench.commands.compare import compare_stores
 from bench.store import read_cells
 from bench.core.cell import Cell, Component
