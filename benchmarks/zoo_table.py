@@ -1,4 +1,4 @@
-"""The README's model tables: defaults of every model, and fit / predict time and peak memory.
+"""The model tables of docs/models.md: defaults of every model, and fit / predict time and peak memory.
 
 Why: "which model" is also a question of cost. The timing table is produced by the harness
 itself: the cells of `suites/zoo-timing.toml` (every model at its documented defaults on one

@@ -52,7 +52,7 @@ class ModelEntry:
     description: str = ""
     gpu: str = ""  # the library setting `device="cuda"` maps to; "" = no GPU build (refused)
     categorical: str = ""  # the library's native categorical support; "" = none (one-hot input)
-    library: str = ""  # what runs the model (for messages and the README)
+    library: str = ""  # what runs the model (for messages and docs/models.md)
     handles_missing: bool = False  # fit/predict take NaN (else bench.protocol.encode imputes first)
     # cheap suite-time checks of parameter values: params (with defaults) -> problems
     check: Callable[[dict[str, Any]], list[str]] | None = None
