@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.core.cell import CellResult
-from bench.core.errors import BenchError
+from bench.core.errors import BenchError, CommandError
 from bench.core.vocab import FINISHED
 from bench.execute import RunSummary
-from bench.commands.run import RunPlan, run_suite
+from bench.commands.run import RunPlan, check_run_options, run_suite, store_dir_name
 from bench.store import TABLES, Store
 from bench.suite import load_suite
 
@@ -42,7 +42,7 @@ class BaselineUpdate:
 
 
 def baseline_path(suite_path: str | Path, root: str | Path = DEFAULT_ROOT) -> Path:
-    return Path(root) / load_suite(suite_path).name
+    return Path(root) / store_dir_name(load_suite(suite_path).name)
 
 
 def _check_compact(store: Store) -> None:
@@ -76,10 +76,13 @@ def update_baseline(suite_path: str | Path, root: str | Path = DEFAULT_ROOT, *,
                     on_start: Callable[[RunPlan], None] | None = None,
                     on_result: Callable[[CellResult], None] | None = None) -> BaselineUpdate:
     """Run the suite (on CPU) into a temporary store and swap it in as `<root>/<suite name>`."""
+    check_run_options(workers, threads, timeout_s)
     suite = load_suite(suite_path)
+    if Path(root).exists() and not Path(root).is_dir():
+        raise CommandError(f"--root {root}: is a file; allowed: a directory of baselines")
     root = Path(root)
+    target = root / store_dir_name(suite.name)
     root.mkdir(parents=True, exist_ok=True)
-    target = root / suite.name
     tmp = root / f".tmp-{suite.name}-{uuid.uuid4().hex[:8]}"
     try:
         _, summary = run_suite(suite_path, tmp, workers=workers, threads=threads,

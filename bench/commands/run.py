@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.core.cell import CellResult, RunOptions
+from bench.core.errors import CommandError
 from bench.core.vocab import SKIPPED
 from bench.execute import RunSummary
 from bench.execute.local import run_cells
@@ -25,8 +27,40 @@ class RunPlan:
     n_skipped: int
 
 
+DEVICE = re.compile(r"cpu|cuda(:\d+)?")
+
+
+def check_run_options(workers: int | None = None, threads: int = 1,
+                      timeout_s: float | None = None, device: str = "cpu",
+                      results: str | Path | None = None) -> None:
+    """Refuse command-line values that cannot work, before anything runs (a negative worker
+    count used to hang the pool; a zero timeout kills every cell)."""
+    if workers is not None and workers < 0:
+        raise CommandError(f"--workers {workers}: allowed: 0 (in-process, no isolation) or a "
+                           "positive number of worker processes")
+    if threads < 1:
+        raise CommandError(f"--threads {threads}: allowed: a positive number of threads per cell")
+    if timeout_s is not None and not timeout_s > 0:
+        raise CommandError(f"--timeout {timeout_s:g}: allowed: a positive number of seconds")
+    if not DEVICE.fullmatch(device):
+        raise CommandError(f"--device {device!r}: allowed: cpu, cuda, cuda:N (N a GPU index)")
+    if results is not None and Path(results).exists() and not Path(results).is_dir():
+        raise CommandError(f"--results {results}: is a file; allowed: a results store directory "
+                           "(existing or new)")
+
+
+def store_dir_name(name: str) -> str:
+    """The suite name as the default store directory `results/<name>`, refused when it is not
+    one plain directory name (a `/` or `..` would write elsewhere)."""
+    if name in (".", "..") or any(ch in name for ch in "/\\") or not name.isprintable():
+        raise CommandError(f"suite name {name!r} cannot be a directory name under results/ "
+                           "(it holds a path separator, control characters or is . / ..); "
+                           "pass --results DIR or rename the suite")
+    return name
+
+
 def default_store(suite: Suite, results: str | Path | None) -> Store:
-    return Store(Path(results) if results else Path("results") / suite.name)
+    return Store(Path(results) if results else Path("results") / store_dir_name(suite.name))
 
 
 def prepare(suite_path: str | Path, results: str | Path | None = None, fresh: bool = False) -> RunPlan:
@@ -58,6 +92,8 @@ def run_suite(suite_path: str | Path, results: str | Path | None = None, *,
               fresh: bool = False, device: str = "cpu",
               on_start: Callable[[RunPlan], None] | None = None,
               on_result: Callable[[CellResult], None] | None = None) -> tuple[RunPlan, RunSummary]:
+    """Check the options, prepare the store and run what is left; on_start sees the plan."""
+    check_run_options(workers, threads, timeout_s, device, results)
     rp = prepare(suite_path, results, fresh)
     if on_start is not None:
         on_start(rp)

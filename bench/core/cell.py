@@ -40,14 +40,20 @@ def _thaw(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class Component:
-    """A named plugin with parameters (a dataset, sampler or model entry of a suite)."""
+    """A named plugin with parameters (a dataset, sampler or model entry of a suite).
+
+    `display` is the human label a suite may give (datasets' `label`); it is not part of the
+    identity: equality, hashing, `to_json` and so every cell id ignore it, so naming an entry
+    never invalidates stored results.
+    """
 
     name: str
     params: tuple[tuple[str, Any], ...] = ()
+    display: str = field(default="", compare=False)
 
     @classmethod
-    def of(cls, name: str, params: dict[str, Any] | None = None) -> Component:
-        return cls(name, tuple(sorted((k, _freeze(v)) for k, v in (params or {}).items())))
+    def of(cls, name: str, params: dict[str, Any] | None = None, display: str = "") -> Component:
+        return cls(name, tuple(sorted((k, _freeze(v)) for k, v in (params or {}).items())), display)
 
     @property
     def kwargs(self) -> dict[str, Any]:
@@ -58,7 +64,9 @@ class Component:
 
     @property
     def label(self) -> str:
-        """Human label: the name, plus parameters when there are any."""
+        """Human label: `display` when given, else the name plus parameters when there are any."""
+        if self.display:
+            return self.display
         if not self.params:
             return self.name
         inner = ",".join(f"{k}={_thaw(v)}" for k, v in self.params)

@@ -80,26 +80,69 @@ def _is(value: Any, t: type) -> bool:
     return isinstance(value, t)
 
 
+def default_label(name: str, params: dict[str, Any], declared: dict[str, Any]) -> str:
+    """A dataset's label when the suite gives none: a file's stem for the `file` source (what a
+    person calls it), else the source name plus the parameters that differ from the defaults."""
+    if name == "file" and isinstance(params.get("path"), str):
+        return Path(params["path"]).stem or params["path"]
+    changed = {k: v for k, v in params.items() if k not in declared or declared[k] != v}
+    return Component.of(name, changed).label
+
+
+def _label(item: dict[str, Any], p: str, errors: list[str]) -> str | None:
+    """The reserved `label` key of a dataset entry (never passed to the loader)."""
+    if "label" not in item:
+        return None
+    label = item["label"]
+    if not isinstance(label, str) or not label.strip():
+        errors.append(f"{p}.label: expected a non-empty string, got {label!r}")
+        return None
+    if any(not ch.isprintable() for ch in label):
+        errors.append(f"{p}.label: {label!r} holds control characters (newlines, tabs, escapes); "
+                      "a label is one printable line")
+        return None
+    return label
+
+
+def _unique_labels(out: list[tuple[str, Component]], path: str, errors: list[str]) -> None:
+    """Two entries with one label would merge in every table: name both, ask for a `label`."""
+    seen: dict[str, str] = {}
+    for p, comp in out:
+        if comp.label in seen:
+            errors.append(f"{p}: label {comp.label!r} is also the label of {seen[comp.label]}; "
+                          f"labels must be unique in a suite: give one of them a different "
+                          f"`label = \"...\"`")
+        else:
+            seen[comp.label] = p
+
+
 def _components(raw: Any, path: str, registry: Registry, declared: Any,
-                errors: list[str]) -> tuple[Component, ...]:
-    """Parse an axis of plugin entries (a name, or a table with `name` and parameters)."""
+                errors: list[str], labelled: bool = False) -> tuple[Component, ...]:
+    """Parse an axis of plugin entries (a name, or a table with `name` and parameters).
+
+    `labelled` (datasets): a table may carry a `label`; every entry gets one (`default_label`
+    otherwise) and labels must be unique.
+    """
     if not isinstance(raw, list) or not raw:
         errors.append(f"{path}: must be a non-empty list; allowed names: {', '.join(registry.names())}")
         return ()
-    out = []
+    out: list[tuple[str, Component]] = []
+    reserved = {"name", "label"} if labelled else {"name"}
     for i, item in enumerate(raw):
         p = f"{path}[{i}]"
+        label = None
         if isinstance(item, str):
             name, params = item, {}
         elif isinstance(item, dict):
             if "name" not in item:
                 errors.append(f"{p}.name: missing; allowed: {', '.join(registry.names())}")
                 continue
-            name, params = item["name"], {k: v for k, v in item.items() if k != "name"}
+            name, params = item["name"], {k: v for k, v in item.items() if k not in reserved}
+            label = _label(item, p, errors) if labelled else None
         else:
             errors.append(f"{p}: expected a name or a table with `name`, got {item!r}")
             continue
-        if name not in registry:
+        if not isinstance(name, str) or name not in registry:
             errors.append(f"{p}.name: unknown {registry.kind} {name!r}; allowed: "
                           f"{', '.join(registry.names())}")
             continue
@@ -109,10 +152,18 @@ def _components(raw: Any, path: str, registry: Registry, declared: Any,
         check = getattr(entry, "check", None)  # cheap value checks (e.g. a dataset file's header)
         if check is not None and not param_errors:
             errors.extend(f"{p}.{msg}" for msg in check(with_defaults(params, declared(entry))))
-        out.append(Component.of(name, params))
-    if len(set(out)) != len(out):
+        if labelled:
+            label = label or default_label(name, params, declared(entry))
+        try:
+            out.append((p, Component.of(name, params, label or "")))
+        except TypeError as exc:  # e.g. a TOML date: not a JSON-like parameter value
+            errors.append(f"{p}: {exc}")
+    comps = [c for _, c in out]
+    if len(set(comps)) != len(comps):
         errors.append(f"{path}: duplicate entries")
-    return tuple(out)
+    elif labelled:
+        _unique_labels(out, path, errors)
+    return tuple(comps)
 
 
 def _choices(raw: Any, path: str, allowed: tuple[str, ...], errors: list[str]) -> tuple[str, ...]:
@@ -218,15 +269,17 @@ def parse_suite(raw: dict[str, Any], source: str = "suite") -> Suite:
             errors.append(f"{key}: unknown key; allowed: {', '.join(sorted(TOP_KEYS))}")
         elif not _is(value, TOP_KEYS[key]):
             errors.append(f"{key}: expected {_type_name(TOP_KEYS[key])}, got {value!r}")
-    if errors:
-        raise SuiteError(errors, source)
+    # Every problem at once: keys of the wrong type are reported above and left out below.
+    raw = {k: v for k, v in raw.items() if k in TOP_KEYS and _is(v, TOP_KEYS[k])}
     kw: dict[str, Any] = {}
     for key in ("name", "datasets", "models"):
-        if key not in raw:
+        if key not in raw and not any(e.startswith(f"{key}: expected") for e in errors):
             errors.append(f"{key}: required key is missing")
     kw["name"] = raw.get("name", "")
+    if "name" in raw and not raw["name"].strip():
+        errors.append("name: must not be empty")
     kw["datasets"] = _components(raw.get("datasets", []), "datasets", DATASETS,
-                                 lambda e: e.params, errors) if "datasets" in raw else ()
+                                 lambda e: e.params, errors, labelled=True) if "datasets" in raw else ()
     kw["models"] = _components(raw.get("models", []), "models", MODELS,
                                lambda e: e.params, errors) if "models" in raw else ()
     if "samplers" in raw:
@@ -283,8 +336,13 @@ def load_suite(path: str | Path) -> Suite:
     path = Path(path)
     if not path.exists():
         raise SuiteError([f"file not found: {path}"], str(path))
+    if path.is_dir():
+        raise SuiteError([f"{path} is a directory; give a suite file (TOML), e.g. "
+                          "suites/quick.toml"], str(path))
     try:
-        raw = tomllib.loads(path.read_text())
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise SuiteError([f"invalid TOML: {exc}"], str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SuiteError([f"cannot read the file: {exc}"], str(path)) from None
     return parse_suite(raw, str(path))
