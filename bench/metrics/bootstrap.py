@@ -60,7 +60,7 @@ def bootstrap_ci(inp: ScoreInput, n: int, seed: int, names: Sequence[str] = HEAD
     for b, idx in enumerate(stratified_indices(inp.y_true, n, seed)):
         sample = ScoreInput(inp.y_true[idx], inp.y_pred[idx],
                             None if inp.proba is None else inp.proba[idx],
-                            inp.n_classes, inp.train_counts)
+                            inp.n_classes, inp.train_counts, inp.minority)
         for j, m in enumerate(metrics):
             if m.needs_proba and sample.proba is None:
                 continue

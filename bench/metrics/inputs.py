@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+
+def minority_class(fit_counts: Sequence[int] | np.ndarray, designated: Sequence[int] = ()) -> int:
+    """The code of a cell's minority class: what every ``minority_*`` metric is about.
+
+    Why: after ``random_under`` or ``smote`` the classes tie, so "the rarest class of the data the
+    model was fitted on" would name the majority. The minority is a property of the cell instead:
+    the rarest of the ``designated`` codes (the suite's ``[imbalance] minority``, resolved), else
+    the rarest class of ``fit_counts``, the fit rows *before* resampling. Ties: the lowest code.
+    """
+    counts = np.asarray(fit_counts)
+    pool = [int(c) for c in designated] or list(range(len(counts)))
+    return min(pool, key=lambda c: (int(counts[c]), c))
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: arrays have no meaningful ==
@@ -16,6 +30,9 @@ class ScoreInput:
     proba: np.ndarray | None
     n_classes: int
     train_counts: np.ndarray
+    # The cell's minority class code (`minority_class`); None: the rarest of train_counts. The
+    # protocol always passes it, so resampled train_counts never decide which class it is.
+    minority: int | None = None
 
     def __post_init__(self) -> None:
         k = int(self.n_classes)
@@ -42,7 +59,11 @@ class ScoreInput:
         counts = np.asarray(self.train_counts)
         if counts.shape != (k,):
             raise ValueError(f"train_counts must have length {k}, got shape {counts.shape}")
-        for name, value in (*ys.items(), ("proba", proba), ("n_classes", k), ("train_counts", counts)):
+        minority = minority_class(counts) if self.minority is None else int(self.minority)
+        if not 0 <= minority < k:
+            raise ValueError(f"minority must be a class code in 0..{k - 1}, got {minority}")
+        for name, value in (*ys.items(), ("proba", proba), ("n_classes", k), ("train_counts", counts),
+                            ("minority", minority)):
             object.__setattr__(self, name, value)
 
     @property

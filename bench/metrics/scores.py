@@ -15,12 +15,16 @@ Semantics where the references leave room (each one pinned by tests/test_metrics
 * ``balanced_accuracy``: sklearn's, which takes no ``labels``: mean recall over classes present
   in ``y_true`` (``macro_recall`` instead counts an absent class as recall 0).
 * ``worst_class_recall``: minimum recall over the classes present in ``y_true``.
-* ``minority_f1``: F1 of ``argmin(train_counts)`` (ties -> lowest code): the class the model saw least.
+* ``minority_f1`` / ``minority_precision`` / ``minority_recall`` / ``minority_ap``: of the cell's
+  minority class ``inp.minority`` (``bench.metrics.inputs.minority_class``: the rarest designated
+  minority, else the rarest class of the fit rows *before* resampling; ties -> lowest code), one
+  vs rest. ``minority_ap`` is NaN (with a message) when that class is absent from ``y_true``.
 * ``roc_auc_ovr`` / ``roc_auc_ovo``: macro sklearn ``roc_auc_score``; for k == 2 both are the
   binary AUC of ``proba[:, 1]``. ovr is NaN (with sklearn's warning) when a class is absent from
   ``y_true``; ovo averages over the pairs of classes present in ``y_true``, as sklearn does.
-* ``pr_auc``: unweighted mean, over classes present in ``y_true``, of one-vs-rest
-  ``average_precision_score(y_true == c, proba[:, c])`` (also for k == 2, i.e. both classes).
+* ``pr_auc``: unweighted (macro) mean, over classes present in ``y_true``, of one-vs-rest
+  ``average_precision_score(y_true == c, proba[:, c])`` (also for k == 2, i.e. both classes: on
+  imbalanced binary data it is far above the positive class's AP; that one is ``minority_ap``).
 * ``log_loss`` / ``balanced_log_loss``: probabilities are clipped to ``[eps, 1 - eps]`` with
   ``eps = finfo(float64).eps`` (2**-52, so one confident miss costs at most 52 ln 2 ~ 36.04),
   without renormalisation -- exactly what sklearn's ``log_loss`` does. ``proba`` is cast to
@@ -114,10 +118,24 @@ def _worst_class_recall(inp: ScoreInput) -> float:
     return float(np.min(skm.recall_score(inp.y_true, inp.y_pred, labels=inp.present, average=None)))
 
 
-@_metric("minority_f1", "max", False, "F1 of the class rarest in training (ties -> lowest code).")
-def _minority_f1(inp: ScoreInput) -> float:
-    c = int(np.argmin(inp.train_counts))
-    return float(skm.f1_score(inp.y_true, inp.y_pred, labels=[c], average=None)[0])
+_MINORITY = "the cell's minority class (designated, else rarest in the fit rows before resampling)"
+
+
+def _of_minority(score: Callable[..., np.ndarray]) -> Callable[[ScoreInput], float]:
+    return lambda inp: float(score(inp.y_true, inp.y_pred, labels=[inp.minority], average=None)[0])
+
+
+_metric("minority_f1", "max", False, f"F1 of {_MINORITY}.")(_of_minority(skm.f1_score))
+_metric("minority_precision", "max", False, f"Precision of {_MINORITY}.")(_of_minority(skm.precision_score))
+_metric("minority_recall", "max", False, f"Recall of {_MINORITY}.")(_of_minority(skm.recall_score))
+
+
+@_metric("minority_ap", "max", True, f"One-vs-rest average precision of {_MINORITY}.")
+def _minority_ap(inp: ScoreInput) -> float:
+    _proba(inp)
+    if inp.minority not in inp.present:
+        raise ValueError(f"minority class code {inp.minority} is absent from y_true")
+    return average_precision(inp, inp.minority)
 
 
 # --- probability metrics --------------------------------------------------------------------
@@ -140,7 +158,8 @@ def _roc_auc_ovo(inp: ScoreInput) -> float:
     return _roc_auc(inp, "ovo")
 
 
-@_metric("pr_auc", "max", True, "Mean one-vs-rest average precision over classes present in y_true.")
+@_metric("pr_auc", "max", True, "Macro mean over classes present of one-vs-rest average precision; "
+                                "see minority_ap for the minority class.")
 def _pr_auc(inp: ScoreInput) -> float:
     _proba(inp)
     return float(np.mean([average_precision(inp, int(c)) for c in inp.present]))

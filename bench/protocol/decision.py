@@ -50,7 +50,8 @@ class DecisionContext:
     y_val: np.ndarray | None
     train_prior: np.ndarray  # class distribution the model was fitted on (after resampling)
     test_prior: np.ndarray  # class distribution of the deployment (test) part, as requested
-    train_counts: np.ndarray | None = None  # class counts fitted on (minority_f1 when tuning)
+    train_counts: np.ndarray | None = None  # class counts fitted on
+    minority: int | None = None  # the cell's minority class code (minority_* metrics when tuning)
 
 
 class Decision(NamedTuple):
@@ -87,7 +88,7 @@ def decide(rule: str, proba: np.ndarray, ctx: DecisionContext) -> Decision:
         raise ValueError("decision 'tuned' needs a validation part (validation > 0)")
     counts = ctx.train_prior if ctx.train_counts is None else ctx.train_counts
     weights, info = fit_weights(np.asarray(ctx.proba_val, dtype=np.float64),
-                                np.asarray(ctx.y_val), params["metric"], counts)
+                                np.asarray(ctx.y_val), params["metric"], counts, ctx.minority)
     return Decision(np.argmax(proba * weights, axis=1), proba, info)
 
 
@@ -122,11 +123,13 @@ def _distribution(p: np.ndarray, k: int, what: str) -> np.ndarray:
 
 
 def fit_weights(proba_val: np.ndarray, y_val: np.ndarray, metric: str,
-                train_counts: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
+                train_counts: np.ndarray, minority: int | None = None) -> tuple[np.ndarray, dict[str, Any]]:
     """Per-class weights maximising `metric` of ``argmax(proba_val * w)`` on the validation part.
 
-    Deterministic coordinate ascent over GRID (see the module docstring). Returns the weights and
-    the record stored in `decision_params` (metric, weights, validation scores, rounds).
+    Deterministic coordinate ascent over GRID (see the module docstring). ``minority`` is the
+    cell's minority class code, so ``tuned:minority_f1`` tunes for the class the test scores
+    (None: the rarest of ``train_counts``). Returns the weights and the record stored in
+    `decision_params` (metric, weights, validation scores, rounds).
     """
     from bench.metrics import ScoreInput, get_metric
 
@@ -147,7 +150,7 @@ def fit_weights(proba_val: np.ndarray, y_val: np.ndarray, metric: str,
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # undefined precision etc.: sklearn's value
                 try:
-                    v = float(m.fn(ScoreInput(y_val, pred, None, k, counts)))
+                    v = float(m.fn(ScoreInput(y_val, pred, None, k, counts, minority)))
                 except Exception:  # noqa: BLE001 — an undefined score never wins
                     v = math.nan
             cache[key] = -math.inf if math.isnan(v) else sign * v

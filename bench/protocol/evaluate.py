@@ -5,6 +5,11 @@ prior); 4. validation carve-out; 5. encode / impute features (bench.protocol.enc
 rows only), then resample only the training part (inside an imblearn Pipeline), or class
 weights as per-sample weights; 6. fit, predict probabilities on the untouched
 test part, apply the decision rule; 7. score, with timings, peak memory and class counts.
+
+The minority class every `minority_*` metric is about is the cell's: the rarest of its designated
+minority classes (`Split.minority`), else the rarest class of the fit rows *before* resampling
+(`bench.metrics.minority_class`; ties -> lowest code), recorded as `minority_class`. Degenerate
+fits are flagged, never hidden (bench.protocol.diagnostics).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from bench import models as _models  # noqa: F401  (registers models)
 from bench.core.cell import Cell, CellResult, RunOptions
 from bench.core.vocab import ERROR, OK, OOM, SKIPPED
 from bench.data.registry import load_dataset
-from bench.metrics import ScoreInput, confusion_table, per_class_table, score_all
+from bench.metrics import ScoreInput, confusion_table, minority_class, per_class_table, score_all
 from bench.models.estimators.decompose import decompose
 from bench.models.registry import MODELS, ModelContext
 from bench.sampling import (
@@ -35,6 +40,7 @@ from bench.sampling import (
     class_weights,
 )
 from bench.protocol.decision import DecisionContext, decide
+from bench.protocol.diagnostics import check_predictions, leaf_size_warnings
 from bench.protocol.encode import Prepared, needs_imputation, prepare
 from bench.protocol.memory import PeakMemory
 from bench.protocol.rows import shares_json, failure_result, identity_row, predictions_table
@@ -102,6 +108,7 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
     X_val, y_val = prep.X_val, ds.y[split.val]
     X_test, y_test = prep.X_test, ds.y[split.test]
     fit_counts = np.bincount(y_fit, minlength=k)
+    minority = minority_class(fit_counts, split.minority)
 
     sampler_notes: dict[str, Any] = {}
     pipe, entry = build_pipeline(cell, fit_counts, n_threads, device, prep=prep,
@@ -132,12 +139,12 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
                    if SAMPLERS.get(cell.sampler.name).class_weight else trained_counts.astype(float))
     decision = decide(cell.decision, proba, DecisionContext(
         proba_val, y_val if len(split.val) else None,
-        train_prior / train_prior.sum(), split.test_prior, trained_counts))
+        train_prior / train_prior.sum(), split.test_prior, trained_counts, minority))
     y_pred, decision_info = decision.y_pred, decision.params
 
     # Probability metrics score the decision's probabilities: the model's, or the prior-corrected.
     inp = ScoreInput(y_true=y_test, y_pred=y_pred, proba=decision.proba, n_classes=k,
-                     train_counts=trained_counts)
+                     train_counts=fit_counts, minority=minority)
     values, metric_warnings = score_all(inp)
     if options.bootstrap:
         from bench.metrics.bootstrap import bootstrap_ci, bootstrap_seed
@@ -146,6 +153,10 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
         values.update(intervals)
         metric_warnings += boot_warnings
     fit_warnings = sorted({f"{w.category.__name__}: {str(w.message)[:200]}" for w in caught})
+    labels = [str(x) for x in ds.labels]
+    check = check_predictions(y_test, y_pred, labels)
+    model_params = {**entry.params, **cell.model.kwargs}
+    fit_warnings += leaf_size_warnings(model_params, trained_counts, labels) + check.warnings
     row: dict[str, Any] = {
         **identity_row(cell), "status": OK, "error": "",
         "warnings": "\n".join(fit_warnings + metric_warnings),
@@ -159,6 +170,10 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
         "train_counts": json.dumps(fit_counts.tolist()),
         "resampled_counts": json.dumps(np.asarray(trained_counts).tolist()),
         "test_counts": json.dumps(np.bincount(y_test, minlength=k).tolist()),
+        "minority_class": labels[minority],
+        "predicted_classes": check.predicted_classes,
+        "min_test_count": check.min_test_count,
+        "degenerate": check.degenerate,
         "dataset_fp": ds.fingerprint,
         "decision_params": json.dumps(decision_info, sort_keys=True),
         "class_labels": json.dumps(list(ds.labels)),

@@ -16,18 +16,21 @@ TABLES = ("cells", "per_class", "confusion", "curves", "predictions")
 IDENTITY = ["cell_id", "status", "error", "dataset", "profile", "ratio", "minority", "test_prior",
             "sampler", "model", "family", "decomposition", "decision", "repeat", "fold"]
 MEASURES = ["fit_s", "predict_s", "resample_s", "peak_mb", "n_train", "n_fit", "n_val", "n_test",
-            "n_resampled", "train_counts", "resampled_counts", "test_counts", "dataset_fp",
-            "decision_params", "class_labels", "train_prior", "test_prior_shares",
+            "n_resampled", "train_counts", "resampled_counts", "test_counts", "minority_class",
+            "predicted_classes", "min_test_count", "degenerate", "dataset_fp", "decision_params", "class_labels", "train_prior", "test_prior_shares",
             "sampler_params", "preprocess", "device", "warnings", "cell_json"]
 # device: cpu / cuda the cell ran on (not part of the cell id: keep cpu and cuda runs in
 # separate stores). train_prior / test_prior_shares: JSON {label: share} of the imposed training distribution and
 # of the requested test distribution; sampler_params: the sampler's effective parameters (e.g. a
 # shrunk k_neighbors); preprocess: categorical encoding / imputation of the cell (bench.protocol.encode).
-STRING_MEASURES = {"train_counts", "resampled_counts", "test_counts", "dataset_fp",
+# minority_class: the label every minority_* metric is about; predicted_classes, min_test_count,
+# degenerate: the degenerate-fit checks of bench.protocol.diagnostics (NA on failure rows).
+STRING_MEASURES = {"train_counts", "resampled_counts", "test_counts", "minority_class", "dataset_fp",
                    "decision_params", "class_labels", "train_prior", "test_prior_shares",
                    "sampler_params", "preprocess", "device", "warnings", "cell_json"}
 INT_COLUMNS = {"repeat", "fold", "n_train", "n_fit", "n_val", "n_test", "n_resampled",
-               "bootstrap_n"}
+               "bootstrap_n", "predicted_classes", "min_test_count"}
+BOOL_COLUMNS = {"degenerate"}
 FLOAT_IDENTITY = {"ratio"}
 
 
@@ -51,6 +54,8 @@ def conform_cells(df: pd.DataFrame) -> pd.DataFrame:
     for c in out.columns:
         if c in INT_COLUMNS:
             out[c] = pd.array(pd.to_numeric(out[c], errors="coerce"), dtype="Int64")
+        elif c in BOOL_COLUMNS:
+            out[c] = out[c].astype("boolean")
         elif c in strings:
             out[c] = out[c].astype("string").fillna("")
         else:  # metrics and measures
