@@ -3,12 +3,32 @@
 A configuration fails when it falls in a gating category (worse metrics, new failure, and, when
 gated, missing / not comparable / slower); a non-gating `missing` or `not comparable` is a
 skipped testcase with its reason. Renders only; computes nothing.
+
+ElementTree escapes `<`, `&` and quotes; characters XML 1.0 cannot hold at all (terminal escape
+codes, NUL, ...) may still come from data or error messages and are written as `\\xNN` text, so
+the report always parses.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` with the characters XML 1.0 forbids written as visible `\\xNN` escapes."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _sanitize(root: ET.Element) -> None:
+    for el in root.iter():
+        if el.text:
+            el.text = xml_safe(el.text)
+        for key, value in el.attrib.items():
+            el.set(key, xml_safe(value))
 
 
 def _failures(cmp, config: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -52,6 +72,7 @@ def comparison_junit(cmp) -> str:  # type: ignore[no-untyped-def]
     suite.set("skipped", str(n_skip))
     suites.set("tests", str(len(configs)))
     suites.set("failures", str(n_fail))
+    _sanitize(suites)
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 

@@ -37,7 +37,7 @@ def test_markdown_names_the_verdict_marks_and_worse_metrics(stores: tuple[Path, 
     assert "| 🔴 worse | 1 |" in md and "| 🔴 new failure | 1 |" in md
     assert "| 🔵 new | 1 |" in md and "| ⚪ unchanged | 1 |" in md
     assert "### worse (1, gating)" in md
-    assert "model=lightgbm: macro_f1 0.8050 → 0.6050 (Δ -0.2000, wilcoxon, p=0.0156)" in md
+    assert "model=lightgbm: macro\\_f1 0.8050 → 0.6050 (Δ -0.2000, wilcoxon, p=0.0156)" in md
     assert "1 of 6 cell(s) now timeout: timed out after 120 s" in md
     assert "library version changed: lightgbm 4.5.0 → 4.6.0" in md
     assert "**0.8050 → 0.6050 (-0.2000)**" in md  # the worse metric is bold in the table
