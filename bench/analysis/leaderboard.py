@@ -2,10 +2,19 @@
 
 Why: with few samples per class, single numbers lie; every score is shown with its interval and
 with how many cells failed, so a model that crashed on half the folds does not look like a winner.
+Two more things make a score untrustworthy and are flagged per configuration (`flags`):
+
+* a tiny test class: `min_test_count` is the smallest class count of any ok cell's test part;
+  below `MIN_TEST_ROWS` the flag is ``test class n<10`` (a few rows decide the minority scores,
+  whatever the interval looks like);
+* degenerate fits: `n_degenerate` ok cells predicted a single class or never predicted a class
+  present in their test part (the row's `degenerate`; stores written before that column existed:
+  one predicted class, or fewer predicted classes than test classes); flag ``degenerate k/n``.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,6 +24,7 @@ from scipy import stats
 from bench.core.errors import StoreError, UnknownName
 from bench.core.vocab import FAILED, OK, SKIPPED
 
+MIN_TEST_ROWS = 10  # a test class below this many rows gets the "test class n<10" flag
 AXES = ["dataset", "profile", "ratio", "minority", "test_prior", "sampler", "decomposition",
         "decision"]
 
@@ -36,7 +46,8 @@ def varying_axes(cells: pd.DataFrame) -> list[str]:
 
 def leaderboard(cells: pd.DataFrame, metric: str, by: Sequence[str] | None = None,
                 direction: str | None = None) -> pd.DataFrame:
-    """One row per (slice, model): n, n_failed, mean, ci95, std, fit_s, rank within the slice."""
+    """One row per (slice, model): n, n_failed, n_skipped, mean, ci95, std, fit_s,
+    min_test_count, n_degenerate, flags, rank within the slice."""
     if direction is None:
         from bench.metrics import get_metric
 
@@ -48,11 +59,14 @@ def leaderboard(cells: pd.DataFrame, metric: str, by: Sequence[str] | None = Non
     if metric not in cells.columns:
         raise StoreError(f"metric {metric!r} is not in this store; run `bench rescore` to add it")
     keys = [*by, "model"]
+    cells = cells.assign(_min_test=min_test_counts(cells), _degenerate=degenerate_cells(cells))
     rows = []
     for key, g in cells.groupby(keys, dropna=False, sort=True):
         key = key if isinstance(key, tuple) else (key,)
         ok = g[g["status"] == OK]
         values = ok[metric].to_numpy(dtype=float)
+        min_test = ok["_min_test"].min() if ok["_min_test"].notna().any() else np.nan
+        n_degenerate = int(ok["_degenerate"].sum())
         rows.append({
             **dict(zip(keys, key)),
             "family": g["family"].iloc[0] if "family" in g else "",
@@ -63,6 +77,9 @@ def leaderboard(cells: pd.DataFrame, metric: str, by: Sequence[str] | None = Non
             "ci95": t_interval(values),
             "std": float(np.nanstd(values, ddof=1)) if np.sum(~np.isnan(values)) > 1 else np.nan,
             "fit_s": float(ok["fit_s"].mean()) if len(ok) else np.nan,
+            "min_test_count": float(min_test),
+            "n_degenerate": n_degenerate,
+            "flags": flags(min_test, n_degenerate, len(ok)),
         })
     out = pd.DataFrame(rows)
     if out.empty:
@@ -75,6 +92,44 @@ def leaderboard(cells: pd.DataFrame, metric: str, by: Sequence[str] | None = Non
     out = out.sort_values([*by, "rank", "model"], na_position="last").reset_index(drop=True)
     out.attrs.update(metric=metric, direction=direction, by=by)
     return out
+
+
+def flags(min_test: float, n_degenerate: int, n_ok: int) -> str:
+    """The configuration's warnings as short words (see the module docstring)."""
+    out = []
+    if not np.isnan(min_test) and min_test < MIN_TEST_ROWS:
+        out.append(f"test class n<{MIN_TEST_ROWS}")
+    if n_degenerate:
+        out.append(f"degenerate {n_degenerate}/{n_ok}")
+    return ", ".join(out)
+
+
+def _json_counts(cells: pd.DataFrame) -> pd.Series:
+    """The `test_counts` JSON lists as lists (None where absent)."""
+    if "test_counts" not in cells:
+        return pd.Series([None] * len(cells), index=cells.index, dtype=object)
+    return cells["test_counts"].map(lambda v: json.loads(v) if isinstance(v, str) and v else None)
+
+
+def min_test_counts(cells: pd.DataFrame) -> pd.Series:
+    """Smallest test class count per row: `min_test_count`, else from `test_counts` (older stores)."""
+    from_json = _json_counts(cells).map(lambda c: float(min(c)) if c else np.nan)
+    if "min_test_count" not in cells:
+        return from_json.astype(float)
+    return pd.to_numeric(cells["min_test_count"], errors="coerce").astype(float).fillna(from_json)
+
+
+def degenerate_cells(cells: pd.DataFrame) -> pd.Series:
+    """Whether each row is a degenerate fit: `degenerate`, else what `predicted_classes` shows."""
+    fallback = pd.Series(False, index=cells.index)
+    if "predicted_classes" in cells:
+        predicted = pd.to_numeric(cells["predicted_classes"], errors="coerce")
+        present = _json_counts(cells).map(lambda c: sum(1 for n in c if n > 0) if c else np.nan)
+        fallback = ((predicted == 1) | (predicted < present)).fillna(False).astype(bool)
+    if "degenerate" not in cells:
+        return fallback
+    flag = cells["degenerate"].astype("boolean")
+    return flag.fillna(fallback).astype(bool)
 
 
 def per_class_recall(cells: pd.DataFrame, per_class: pd.DataFrame, by: Sequence[str] | None = None,

@@ -47,7 +47,8 @@ class PredictionCheck:
 
 
 def _names(codes: Sequence[int], labels: Sequence[str], counts: np.ndarray) -> str:
-    return ", ".join(f"{labels[c]!r} ({int(counts[c])} test rows)" for c in codes)
+    return ", ".join(f"{labels[c]!r} ({int(counts[c])} test row{'' if counts[c] == 1 else 's'})"
+                     for c in codes)
 
 
 def check_predictions(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str]) -> PredictionCheck:
