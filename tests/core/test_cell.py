@@ -90,3 +90,13 @@ def test_invalid_cells_raise(field: str, value: object) -> None:
 def test_component_roundtrip(params: dict) -> None:
     c = Component.of("x", params)
     assert Component.of("x", c.kwargs) == c
+
+
+def test_a_display_label_is_not_part_of_the_identity() -> None:
+    """Naming a dataset (`label` in a suite) must not invalidate stored results or baselines."""
+    named = Component.of("wine", display="Wine (UCI)")
+    assert named == Component.of("wine") and hash(named) == hash(Component.of("wine"))
+    assert named.label == "Wine (UCI)" and Component.of("wine").label == "wine"
+    cell = Cell(**{**FIXED.__dict__, "dataset": named})
+    assert cell.cell_id == FIXED_ID
+    assert (cell.split_seed, cell.model_seed) == (FIXED.split_seed, FIXED.model_seed)

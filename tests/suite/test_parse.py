@@ -99,3 +99,73 @@ def test_toml_syntax_error_names_the_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize("path", sorted(SUITES.glob("*.toml")), ids=lambda p: p.name)
 def test_shipped_suites_are_valid(path: Path) -> None:
     assert expand(load_suite(path))
+
+
+def test_every_problem_of_a_suite_is_reported_at_once() -> None:
+    """Five different mistakes, one SuiteError naming all five (not the first one only)."""
+    raw = with_(colour="red", folds="3",
+                models=[{"name": "lightgbm", "n_estimators": "many"}],
+                decisions=["argmax", "vote"])
+    raw["imbalance"] = {"profile": "step", "ratios": [0.5], "minority": [2]}
+    errs = errors_of(raw)
+    expected = ["colour: unknown key", "folds: expected integer",
+                "models[0].n_estimators: expected int", "decisions[1]: 'vote' is not allowed",
+                "imbalance.ratios[0]: 0.5 must be a number from 1 to 1000"]
+    assert len(errs) == 5, errs
+    for start in expected:
+        assert any(e.startswith(start) for e in errs), (start, errs)
+
+
+def test_a_mistyped_required_key_is_not_also_reported_missing() -> None:
+    errs = errors_of(with_(models="dummy"))
+    assert errs == ["models: expected list, got 'dummy'"]
+
+
+def labels_of(datasets: list) -> list[str]:
+    return [d.label for d in parse_suite(with_(datasets=datasets)).datasets]
+
+
+def test_dataset_labels_default_to_a_readable_name(tmp_path: Path) -> None:
+    csv = tmp_path / "transactions.csv"
+    csv.write_text("a,label\n1,x\n2,y\n")
+    assert labels_of(["wine", {"name": "seed-overlap", "n_samples": 3000, "overlap": 0.5},
+                      {"name": "file", "path": str(csv), "target": "label"}]) == [
+        "wine", "seed-overlap(overlap=0.5)", "transactions"]  # n_samples=3000 is the default
+
+
+def test_a_dataset_label_is_used_and_kept_out_of_the_loader_and_the_cell_id() -> None:
+    plain = parse_suite(with_(datasets=["wine"]))
+    named = parse_suite(with_(datasets=[{"name": "wine", "label": "Wine (UCI)"}]))
+    assert named.datasets[0].label == "Wine (UCI)" and named.datasets[0].kwargs == {}
+    assert [c.cell_id for c in expand(named)] == [c.cell_id for c in expand(plain)]
+    assert {c.dataset.label for c in expand(named)} == {"Wine (UCI)"}
+
+
+def test_dataset_labels_are_unique_in_a_suite(tmp_path: Path) -> None:
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "data.csv").write_text("a,label\n1,x\n2,y\n")
+    same_stem = [{"name": "file", "path": str(tmp_path / s / "data.csv"), "target": "label"}
+                 for s in ("a", "b")]
+    errs = errors_of(with_(datasets=same_stem))
+    assert errs == ["datasets[1]: label 'data' is also the label of datasets[0]; labels must be "
+                    'unique in a suite: give one of them a different `label = "..."`']
+    assert labels_of([same_stem[0], {**same_stem[1], "label": "data b"}]) == ["data", "data b"]
+    errs = errors_of(with_(datasets=["wine", {"name": "digits", "label": "wine"}]))
+    assert len(errs) == 1 and errs[0].startswith("datasets[1]: label 'wine' is also the label of "
+                                                 "datasets[0]")
+
+
+@pytest.mark.parametrize("label,problem", [("", "expected a non-empty string"),
+                                           (3, "expected a non-empty string"),
+                                           ("two\nlines", "holds control characters")])
+def test_bad_dataset_labels(label: object, problem: str) -> None:
+    errs = errors_of(with_(datasets=[{"name": "wine", "label": label}]))
+    assert len(errs) == 1 and errs[0].startswith("datasets[0].label: ") and problem in errs[0]
+
+
+def test_a_directory_or_a_missing_file_is_not_a_suite(tmp_path: Path) -> None:
+    with pytest.raises(SuiteError, match="is a directory; give a suite file"):
+        load_suite(tmp_path)
+    with pytest.raises(SuiteError, match="file not found"):
+        load_suite(tmp_path / "nope.toml")
