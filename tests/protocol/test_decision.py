@@ -145,6 +145,21 @@ def test_tuned_metric_is_a_parameter() -> None:
     assert d.params["metric"] == "balanced_accuracy" and d.y_pred.tolist() == y_val.tolist()
 
 
+def test_tuned_for_a_minority_metric_tunes_the_cells_minority() -> None:
+    # class 2 rows [0.5, 0.1, 0.4] are found once w2 > 1.25: 10^0.1. The fitted counts tie (as
+    # after random_under), so without the cell's minority the rarest-count rule names class 0,
+    # whose recall argmax already maximises: nothing would be tuned.
+    proba_val = np.array([[0.8, 0.1, 0.1]] * 3 + [[0.6, 0.3, 0.1]] * 3 + [[0.5, 0.1, 0.4]] * 3)
+    y_val = np.repeat([0, 1, 2], 3)
+    tied = np.array([30, 30, 30])
+    w, info = fit_weights(proba_val, y_val, "minority_recall", tied, minority=2)
+    assert w.tolist() == [1.0, 1.0, G] and info["val_score_tuned"] == 1.0
+    assert fit_weights(proba_val, y_val, "minority_recall", tied)[0].tolist() == [1.0, 1.0, 1.0]
+    context = DecisionContext(proba_val, y_val, np.ones(3) / 3, np.ones(3) / 3, tied, minority=2)
+    d = decide("tuned:minority_recall", proba_val, context)
+    assert d.params["weights"] == [1.0, 1.0, G] and (d.y_pred[y_val == 2] == 2).all()
+
+
 def test_tuned_is_deterministic_and_never_worse_on_validation() -> None:
     rng = np.random.default_rng(7)
     for _ in range(8):
