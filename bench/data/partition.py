@@ -1,5 +1,10 @@
 """Which rows train, validate and test a cell: outer split, imposed imbalance, test prior.
 
+It lives in `bench.data` (not in `bench.protocol`) because two layers need the very same rows:
+the protocol (`bench.protocol.split` re-exports it) and the grid's data-aware skip rule
+(`bench.suite.grid`), which computes every cell's counts before a run, so a cell the data cannot
+supply is announced and skipped with the message the run would have given.
+
 Why: this is where leaks happen. The outer split is made on the natural data first; the
 imbalance profile is then imposed on the training part only, and the test part is subsampled to
 the requested deployment prior from rows the training part never sees. Everything here depends
@@ -45,6 +50,11 @@ class Split:
     train_target: np.ndarray  # per-class counts imposed on the training part (fit + val)
     test_prior: np.ndarray  # class proportions requested for the test part
     minority: tuple[int, ...] = ()  # resolved minority class codes (rarest first)
+
+    def counts(self, y: np.ndarray, n_classes: int) -> dict[str, np.ndarray]:
+        """Per-class row counts of the fit, validation and test parts."""
+        return {part: np.bincount(y[rows], minlength=n_classes).astype(np.int64)
+                for part, rows in (("fit", self.fit), ("val", self.val), ("test", self.test))}
 
 
 def label_codes(ds: Dataset, labels: tuple | list | str) -> list[int] | str:

@@ -18,7 +18,7 @@ ratio max/min equals r up to that rounding. A class whose exact share rounds to 
 error naming the class and the counts (a class never vanishes silently).
 
 Which classes are minority (`minority`):
-- a list of class codes (the suite names labels; `bench.protocol.split` maps them): the first is the
+- a list of class codes (the suite names labels; `bench.data.partition` maps them): the first is the
   rarest;
 - `"rarest"` (the least frequent class) or `"rarest:N"` (the N least frequent classes, rarest
   first), ranked by `rank_counts` (the whole dataset's natural counts, so every fold and repeat
