@@ -15,9 +15,11 @@ import pytest
 PLUGINS = Path(__file__).resolve().parent / "plugins"
 
 
-def bench(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+def bench(*args: str, env: dict | None = None, timeout: float = 300,
+          cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "bench", *args], capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, "COLUMNS": "200", **(env or {})})
+                          timeout=timeout, env={**os.environ, "COLUMNS": "200", **(env or {})},
+                          cwd=cwd)
 
 
 @pytest.mark.slow
@@ -105,3 +107,41 @@ def test_list_models_shows_families() -> None:
     out = bench("list", "models")
     assert out.returncode == 0
     assert "lightgbm" in out.stdout and "(boosting)" in out.stdout and "(dnn)" in out.stdout
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--workers", "-1"], "--workers -1: allowed: 0 (in-process, no isolation) or a positive"),
+    (["--timeout", "0"], "--timeout 0: allowed: a positive number of seconds"),
+    (["--timeout", "-5"], "--timeout -5: allowed: a positive number of seconds"),
+    (["--threads", "0"], "--threads 0: allowed: a positive number of threads per cell"),
+    (["--device", "gpu"], "--device 'gpu': allowed: cpu, cuda, cuda:N"),
+])
+def test_bad_run_options_fail_at_once(tiny_suite: Path, tmp_path: Path, args: list[str],
+                                      message: str) -> None:
+    store = tmp_path / "store"
+    out = bench("run", str(tiny_suite), "--results", str(store), *args, timeout=60)
+    assert out.returncode == 2, out.stderr
+    assert message in out.stderr and "Traceback" not in out.stderr
+    assert not store.exists()  # refused before anything ran or was written
+
+
+def test_results_pointing_at_a_file_and_suites_that_are_not_files(tiny_suite: Path,
+                                                                    tmp_path: Path) -> None:
+    a_file = tmp_path / "store.txt"
+    a_file.write_text("not a store")
+    out = bench("run", str(tiny_suite), "--results", str(a_file), timeout=60)
+    assert out.returncode == 2 and f"--results {a_file}: is a file" in out.stderr
+    assert a_file.read_text() == "not a store"
+    for suite, message in ((tmp_path, "is a directory; give a suite file"),
+                           (tmp_path / "missing.toml", "file not found")):
+        for verb in ("run", "validate"):
+            out = bench(verb, str(suite), timeout=60)
+            assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_a_suite_name_that_is_no_directory_name_needs_results(tmp_path: Path) -> None:
+    suite = tmp_path / "s.toml"
+    suite.write_text('name = "../escape"\n[[datasets]]\nname = "wine"\n[[models]]\nname = "dummy"\n')
+    out = bench("run", str(suite), timeout=60, cwd=tmp_path)
+    assert out.returncode == 2 and "suite name '../escape' cannot be a directory name" in out.stderr
+    assert not (tmp_path / "escape").exists() and not (tmp_path / "results").exists()

@@ -134,3 +134,26 @@ def test_cli_max_slowdown(tmp_path: Path) -> None:
     slow = invoke("compare", str(base), str(cur), "--max-slowdown", "2")
     assert slow.exit_code == 1 and "fit ×5.00" in slow.output
     assert invoke("compare", str(base), str(cur), "--max-slowdown", "6").exit_code == 0
+
+
+def test_stores_of_different_suites_are_a_usage_error(tmp_path: Path) -> None:
+    from bench.store import write_meta
+
+    base = write(tmp_path / "base", config("logistic", BASE_F1))
+    other = write(tmp_path / "other", config("logistic", BASE_F1))
+    write_meta(base, {"suite": "quick", "metric": "macro_f1"})
+    write_meta(other, {"suite": "zoo", "metric": "macro_f1"})
+    out = invoke("compare", str(base), str(other))
+    assert out.exit_code == 2
+    assert "holds suite 'quick' but" in out.output and "--allow-different-suites" in out.output
+    assert invoke("compare", str(base), str(other), "--allow-different-suites").exit_code == 0
+
+
+def test_stores_without_a_matching_cell_are_a_usage_error(tmp_path: Path) -> None:
+    base = write(tmp_path / "base", config("logistic", BASE_F1))
+    shifted = write(tmp_path / "shifted", [result(make_cell("logistic", i, 6, ratio=10.0),
+                                                  macro_f1=f) for i, f in enumerate(BASE_F1)])
+    out = invoke("compare", str(base), str(shifted))
+    assert out.exit_code == 2 and "no cell of" in out.output and "matches a cell of" in out.output
+    allowed = invoke("compare", str(base), str(shifted), "--allow-different-suites")
+    assert allowed.exit_code == 0 and "missing 1" in allowed.output and "new 1" in allowed.output
