@@ -10,13 +10,25 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 from typer.core import TyperGroup
 
 from bench.core.errors import BenchError
 from bench.core.vocab import OK
 
-console = Console(stderr=True)
+# Values from data, suites and stores are printed as `Text` (never markup), and no console turns
+# `:name:` codes into emoji: every label, parameter and message reads exactly as it was given.
+console = Console(stderr=True, emoji=False)
+
+
+def stdout() -> Console:
+    return Console(emoji=False)
+
+
+def failure_line(row: dict[str, Any]) -> Text:
+    """`<status> model / sampler / dataset: message` of a failed cell, drawn literally."""
+    what = f"{row['model']} / {row['sampler']} / {row['dataset']}: {str(row.get('error', ''))[:200]}"
+    return Text.assemble((str(row["status"]), "yellow"), " ", what)
 
 
 class _Group(TyperGroup):
@@ -26,7 +38,8 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except BenchError as exc:
-            console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
+            console.print(Text.assemble(("error:", "red"), " ", str(exc)), highlight=False,
+                          soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
 
 
@@ -40,13 +53,31 @@ def validate(suite: Annotated[Path, typer.Argument(help="suite TOML file")]) -> 
     from bench.commands.validate import validate as describe
 
     info = describe(suite)
-    out = Console()
-    out.print(f"[bold]{escape(info['suite'])}[/bold]: {info['n_cells']} cells to run, "
-              f"{info['n_skipped']} skipped by the skip rule")
+    out = stdout()
+    out.print(Text.assemble((info["suite"], "bold"), f": {info['n_cells']} cells to run, "
+                            f"{info['n_skipped']} skipped by the skip rule"), highlight=False)
     for axis, values in info["axes"].items():
-        out.print(f"  {axis:<15} ({len(values)}) {escape(', '.join(values))}")
+        out.print(Text(f"  {axis:<15} ({len(values)}) {', '.join(values)}"), highlight=False,
+                  soft_wrap=True)
     for reason, n in info["skip_reasons"].items():
-        out.print(f"  [yellow]skip[/yellow] {n} cell(s): {escape(reason)}")
+        out.print(Text.assemble("  ", ("skip", "yellow"), f" {n} cell(s): {reason}"),
+                  highlight=False, soft_wrap=True)
+    for problem in info.get("data_problems", []):
+        out.print(Text.assemble("  ", ("data", "yellow"), f" {problem}"), highlight=False,
+                  soft_wrap=True)
+    if info.get("class_counts"):  # per-class rows a cell sees (literal Text: labels are data)
+        from rich.table import Table
+
+        table = Table(title="class counts (smallest over repeats x folds)")
+        for col in ("dataset", "profile", "ratio", "test prior", "class: fit/val/test", "min test"):
+            table.add_column(col, overflow="fold")
+        for r in info["class_counts"]:
+            per = "   ".join(f"{c['label']}:{c['fit']}/{c['val']}/{c['test']}"
+                            for c in r["classes"]) or f"cannot split: {r['problem']}"
+            table.add_row(Text(r["dataset"]), Text(r["profile"]), Text(r["ratio"]),
+                          Text(r["test_prior"]), Text(per),
+                          Text(str(r["min_test"]), "red" if r["min_test"] < 10 else ""))
+        out.print(table)
 
 
 @app.command()
@@ -57,7 +88,7 @@ def run(
     threads: Annotated[int, typer.Option(help="threads per cell (workers x threads <= cores)")] = 1,
     timeout: Annotated[Optional[float], typer.Option(help="per-cell timeout in seconds (default: the suite's)")] = None,
     fresh: Annotated[bool, typer.Option(help="recompute every cell instead of resuming")] = False,
-    device: Annotated[str, typer.Option(help="cpu or cuda (models that support it)")] = "cpu",
+    device: Annotated[str, typer.Option(help="cpu, cuda or cuda:N (models that support it)")] = "cpu",
     leaderboard: Annotated[bool, typer.Option(help="print the leaderboard at the end")] = True,
 ) -> None:
     """Run a suite into a parquet store; finished cells are kept and skipped on re-run."""
@@ -79,8 +110,7 @@ def run(
     def on_result(result) -> None:  # type: ignore[no-untyped-def]
         row = result.row
         if row["status"] != OK:
-            progress.console.print(f"[yellow]{row['status']}[/yellow] " + escape(
-                f"{row['model']} / {row['sampler']} / {row['dataset']}: {row['error'][:200]}"))
+            progress.console.print(failure_line(row), highlight=False)
         progress.advance(task["id"])
 
     try:
@@ -104,7 +134,7 @@ def show_leaderboard(store: Path, metric: Optional[str] = None, by: Optional[str
     view = leaderboard_view(store, metric, by, per_class)
     print_table(leaderboard_table(view.board))
     for note in view.notes:
-        console.print(note, markup=False, highlight=False)
+        console.print(Text(note), highlight=False, soft_wrap=True)
     for value, wide in view.per_class:
         print_table(frame_table(wide, f"Per-class {value} (mean over repeats × folds)"))
 
@@ -133,7 +163,7 @@ def rescore_cmd(
 
     load_plugins()  # metrics registered by plugins (BENCH_PLUGINS)
     summary = rescore(store, metric)
-    Console().print(summary.message(), markup=False, highlight=False)
+    stdout().print(Text(summary.message()), highlight=False)
     if summary.n_rescored == 0:
         raise typer.Exit(1)
 
@@ -143,9 +173,9 @@ def list_cmd(kind: Annotated[str, typer.Argument(help="datasets | samplers | mod
     """List the registered plugins of one kind, with their parameters."""
     from bench.commands.list import listing
 
-    out = Console()
+    out = stdout()
     for name, info in listing(kind):
-        out.print(f"[bold]{escape(name)}[/bold]  {escape(info)}", highlight=False)
+        out.print(Text.assemble((name, "bold"), "  ", info), highlight=False)
 
 
 @app.command("compare")
@@ -169,6 +199,9 @@ def compare_cmd(
     markdown: Annotated[Optional[Path], typer.Option(
         help="write a markdown report here (e.g. $GITHUB_STEP_SUMMARY)")] = None,
     changed_only: Annotated[bool, typer.Option(help="terminal: hide unchanged configurations")] = False,
+    allow_different_suites: Annotated[bool, typer.Option(
+        help="compare stores of different suites (or without a matching cell) instead of "
+             "refusing them")] = False,
 ) -> None:
     """Compare a store with a baseline: better / worse / unchanged / new failure / fixed /
     missing / not comparable per configuration; exit 1 on a gated regression."""
@@ -181,7 +214,8 @@ def compare_cmd(
                              ("missing", fail_on_missing),
                              ("not comparable", fail_on_not_comparable)) if on]
     result = compare_stores(baseline, current, metric, tolerance=parse_tolerances(tolerance),
-                            alpha=alpha, fail_on=gates, max_slowdown=max_slowdown)
+                            alpha=alpha, fail_on=gates, max_slowdown=max_slowdown,
+                            allow_different_suites=allow_different_suites)
     print_comparison(result, changed_only=changed_only)
     if markdown is not None:
         markdown.parent.mkdir(parents=True, exist_ok=True)
@@ -212,11 +246,8 @@ def baseline_update_cmd(
                       markup=False, highlight=False)
 
     def on_result(result) -> None:  # type: ignore[no-untyped-def]
-        row = result.row
-        if row["status"] != OK:
-            console.print(f"[yellow]{row['status']}[/yellow] " + escape(
-                f"{row['model']} / {row['sampler']} / {row['dataset']}: "
-                f"{str(row.get('error', ''))[:200]}"), highlight=False)
+        if result.row["status"] != OK:
+            console.print(failure_line(result.row), highlight=False)
 
     up = update_baseline(suite, root, workers=workers, threads=threads, timeout_s=timeout,
                          allow_failures=allow_failures, on_start=on_start, on_result=on_result)
