@@ -104,18 +104,19 @@ def flags(min_test: float, n_degenerate: int, n_ok: int) -> str:
     return ", ".join(out)
 
 
-def _json_counts(cells: pd.DataFrame) -> pd.Series:
-    """The `test_counts` JSON lists as lists (None where absent)."""
+def _test_counts(cells: pd.DataFrame) -> list[list[int] | None]:
+    """The `test_counts` JSON lists of the rows (None where absent: failures, older stores)."""
     if "test_counts" not in cells:
-        return pd.Series([None] * len(cells), index=cells.index, dtype=object)
-    return cells["test_counts"].map(lambda v: json.loads(v) if isinstance(v, str) and v else None)
+        return [None] * len(cells)
+    return [json.loads(v) if isinstance(v, str) and v else None for v in cells["test_counts"]]
 
 
 def min_test_counts(cells: pd.DataFrame) -> pd.Series:
     """Smallest test class count per row: `min_test_count`, else from `test_counts` (older stores)."""
-    from_json = _json_counts(cells).map(lambda c: float(min(c)) if c else np.nan)
+    from_json = pd.Series([float(min(c)) if c else np.nan for c in _test_counts(cells)],
+                          index=cells.index, dtype=float)
     if "min_test_count" not in cells:
-        return from_json.astype(float)
+        return from_json
     return pd.to_numeric(cells["min_test_count"], errors="coerce").astype(float).fillna(from_json)
 
 
@@ -124,7 +125,8 @@ def degenerate_cells(cells: pd.DataFrame) -> pd.Series:
     fallback = pd.Series(False, index=cells.index)
     if "predicted_classes" in cells:
         predicted = pd.to_numeric(cells["predicted_classes"], errors="coerce")
-        present = _json_counts(cells).map(lambda c: sum(1 for n in c if n > 0) if c else np.nan)
+        present = pd.Series([sum(1 for n in c if n > 0) if c else np.nan for c in _test_counts(cells)],
+                            index=cells.index, dtype=float)
         fallback = ((predicted == 1) | (predicted < present)).fillna(False).astype(bool)
     if "degenerate" not in cells:
         return fallback

@@ -3,8 +3,10 @@
 Why: a metric registered after a run (a plugin, a newer harness) or a store written before a
 metric existed should not cost a re-run. What a cell needs is kept in its `predictions` rows
 (suite key `store_predictions = true`): true and decided class codes and the probabilities the
-cell was scored with; the training class counts (for `minority_f1`) are the row's
-`resampled_counts`.
+cell was scored with; the minority class of the `minority_*` metrics is the row's
+`minority_class` label. Rows written before that column existed fall back to the rarest class of
+the row's `train_counts` (the fit rows before resampling; ties -> lowest code), and the summary
+says how many did.
 
 Behaviour: for every cell with status ok and stored predictions, each requested metric is
 recomputed with the registry's own function (`bench.metrics.score_all`) and written to its
@@ -42,6 +44,7 @@ class RescoreSummary:
     missing_predictions: list[str] = field(default_factory=list)  # ok cells without predictions
     n_not_ok: int = 0  # failed or skipped cells: nothing to score
     changed: dict[str, int] = field(default_factory=dict)  # metric -> cells whose value changed
+    minority_fallback: int = 0  # rescored cells without a minority_class (older stores)
 
     def message(self) -> str:
         lines = [f"re-scored {self.n_rescored} cell(s) for {', '.join(self.metrics)}"]
@@ -51,6 +54,10 @@ class RescoreSummary:
             lines.append(f"{len(self.missing_predictions)} ok cell(s) have no stored predictions "
                          "(run the suite with store_predictions = true, --fresh): their value is "
                          "kept, NaN if the column is new")
+        if self.minority_fallback:
+            lines.append(f"{self.minority_fallback} cell(s) predate the minority_class column: "
+                         "their minority class is the rarest class of their fit rows before "
+                         "resampling (train_counts; ties -> lowest code)")
         if self.n_not_ok:
             lines.append(f"{self.n_not_ok} failed or skipped cell(s) left as they are")
         return "\n".join(lines)
@@ -64,6 +71,22 @@ def _label_codes(cell: pd.Series, preds: pd.DataFrame) -> list[str]:
     return [c[2:] for c in preds.columns if c.startswith("p_") and preds[c].notna().all()]
 
 
+def _stored_minority(cell: pd.Series) -> str:
+    label = cell.get("minority_class", "")
+    return label if isinstance(label, str) else ""  # NaN / NA: a row from an older store
+
+
+def _minority_code(cell: pd.Series, labels: list[str]) -> int | None:
+    """The code of the row's `minority_class` label; None for rows written before it existed."""
+    label = _stored_minority(cell)
+    if not label:
+        return None
+    if label not in labels:
+        raise RescoreError(f"cell {cell['cell_id'][:12]}: minority_class {label!r} is not one of "
+                           f"its class labels {labels}")
+    return labels.index(label)
+
+
 def score_input(cell: pd.Series, preds: pd.DataFrame) -> ScoreInput:
     """The ScoreInput a cell was scored with at run time, rebuilt from its stored rows."""
     labels = _label_codes(cell, preds)
@@ -72,12 +95,13 @@ def score_input(cell: pd.Series, preds: pd.DataFrame) -> ScoreInput:
     if missing:
         raise RescoreError(f"cell {cell['cell_id'][:12]}: predictions lack column(s) {missing}")
     proba = preds[[f"p_{lab}" for lab in labels]].to_numpy(dtype=np.float64)
-    counts_json = cell.get("resampled_counts", "") or cell.get("train_counts", "")
+    counts_json = cell.get("train_counts", "") or cell.get("resampled_counts", "")
     counts = np.asarray(json.loads(counts_json), dtype=np.int64) if counts_json else np.ones(k)
     counts = np.pad(counts, (0, max(0, k - len(counts))))[:k]
     return ScoreInput(y_true=preds["y_true"].to_numpy(dtype=np.int64),
                       y_pred=preds["y_pred"].to_numpy(dtype=np.int64),
-                      proba=proba, n_classes=k, train_counts=counts)
+                      proba=proba, n_classes=k, train_counts=counts,
+                      minority=_minority_code(cell, labels))
 
 
 def rescore(store: str | Path | Store, metrics: Sequence[str]) -> RescoreSummary:
@@ -111,6 +135,8 @@ def rescore(store: str | Path | Store, metrics: Sequence[str]) -> RescoreSummary
             summary.missing_predictions.append(cell["cell_id"])
             continue
         values, messages = score_all(score_input(cell, rows.sort_values("row")), metrics)
+        if not _stored_minority(cell):
+            summary.minority_fallback += 1
         for m, v in values.items():
             cells.at[i, m] = v
         if messages:

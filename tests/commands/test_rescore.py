@@ -197,3 +197,35 @@ def test_cli_rescore_then_rank_by_a_plugin_metric(stored: Path, tmp_path: Path) 
     bad = subprocess.run([*bench, "leaderboard", str(store.path), "--per-class", "nope"],
                          capture_output=True, text=True, env=env, timeout=120)
     assert bad.returncode == 2 and "allowed: recall" in bad.stderr
+
+
+MINORITY = ["minority_f1", "minority_precision", "minority_recall", "minority_ap"]
+
+
+def test_minority_metrics_are_rescored_for_the_rows_minority_class(stored: Path, tmp_path: Path) -> None:
+    store = copy_of(stored, tmp_path)
+    cells = store.read("cells")
+    assert (cells["minority_class"] == "2").all()  # the suite's designated minority
+    cells["minority_class"] = "0"  # as if the cell had designated class 0
+    store.replace_table("cells", cells)
+    summary = rescore(store, MINORITY)
+    assert summary.minority_fallback == 0 and "predate" not in summary.message()
+    after = store.read("cells").set_index("cell_id")
+    per_class = store.read("per_class")
+    f1_of_0 = per_class[per_class["label"] == "0"].set_index("cell_id")["f1"]
+    assert np.allclose(after["minority_f1"], f1_of_0.loc[after.index], rtol=0, atol=1e-12)
+    ap_of_0 = per_class[per_class["label"] == "0"].set_index("cell_id")["average_precision"]
+    assert np.allclose(after["minority_ap"], ap_of_0.loc[after.index], rtol=0, atol=1e-12)
+
+
+def test_rows_without_minority_class_fall_back_to_the_rarest_fit_class(stored: Path,
+                                                                     tmp_path: Path) -> None:
+    store = copy_of(stored, tmp_path)
+    cells = store.read("cells")
+    # a store written before the column: the fit rows' rarest class (here the designated 2)
+    store.replace_table("cells", cells.drop(columns=["minority_class"]))
+    summary = rescore(store, MINORITY)
+    assert summary.minority_fallback == 12 and "12 cell(s) predate the minority_class" in summary.message()
+    after = store.read("cells").set_index("cell_id").loc[cells["cell_id"]]
+    for m in MINORITY:
+        assert np.allclose(after[m].to_numpy(float), cells[m].to_numpy(float), rtol=0, atol=1e-12)
