@@ -5,6 +5,8 @@ from bench.sampling import builtin  # noqa: F401  (registration)
 from bench.sampling.registry import (
     INAPPLICABLE,
     KINDS,
+    NOOP,
+    NOTHING_TO_DO,
     OVER_STRATEGIES,
     SAMPLERS,
     UNDER_STRATEGIES,
@@ -17,6 +19,6 @@ from bench.sampling.registry import (
 )
 from bench.sampling.wrappers import CategoricalSpace, RecordingSampler
 
-__all__ = ["INAPPLICABLE", "KINDS", "OVER_STRATEGIES", "SAMPLERS", "UNDER_STRATEGIES",
-           "CategoricalSpace", "NotApplicable", "RecordingSampler", "SamplerContext",
+__all__ = ["INAPPLICABLE", "KINDS", "NOOP", "NOTHING_TO_DO", "OVER_STRATEGIES", "SAMPLERS",
+           "UNDER_STRATEGIES", "CategoricalSpace", "NotApplicable", "RecordingSampler", "SamplerContext",
            "SamplerEntry", "SamplerError", "build_sampler", "class_weights", "sampler"]

@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 
 from bench.sampling.registry import (
+    NOOP,
     OVER_STRATEGIES,
     UNDER_STRATEGIES,
     NotApplicable,
@@ -62,17 +63,42 @@ def _strategy(params: dict[str, Any], kind: str, ctx: SamplerContext) -> Any:
     allowed = OVER_STRATEGIES if kind in ("over", "combine") else UNDER_STRATEGIES
     if s not in allowed:
         raise ValueError(f"sampling_strategy {s!r}; allowed for this sampler: {', '.join(allowed)}")
+    if s == "auto" and kind in ("over", "combine", "under"):
+        s = "not minority" if kind == "under" else "not majority"
+    if kind in ("over", "under"):
+        _note_nothing_to_do(np.asarray(ctx.counts), s, kind, ctx)
     if s != "auto":
         return s
-    if kind in ("over", "combine"):
-        return "not majority"
-    if kind == "under":
-        return "not minority"
     counts = np.asarray(ctx.counts, dtype=float)  # clean: the majority side
     present = counts > 0
     chosen = [int(c) for c in np.flatnonzero(present & (counts >= counts[present].mean()))]
     ctx.notes["cleaned_classes"] = [ctx.label(c) for c in chosen]
     return chosen
+
+
+def _undersampled(counts: np.ndarray, strategy: str) -> list[int]:
+    """Classes an under-sampler will cut (imbalanced-learn's rules for the strategy): the chosen
+    classes above the minority count."""
+    present = np.flatnonzero(counts > 0)
+    low = counts[present].min()
+    majority = int(present[np.argmax(counts[present])])
+    minority = int(present[np.argmin(counts[present])])
+    chosen = {"majority": [majority], "not minority": [c for c in present if c != minority],
+              "not majority": [c for c in present if c != majority]}.get(strategy, list(present))
+    return [int(c) for c in chosen if counts[c] > low]
+
+
+def _note_nothing_to_do(counts: np.ndarray, strategy: str, kind: str, ctx: SamplerContext) -> None:
+    """Record a no-op in `sampler_params` when the training counts leave nothing to resample
+    (e.g. an over-sampler on classes that all have the majority count already)."""
+    if not (counts > 0).any():
+        return
+    targets = _oversampled(counts, strategy) if kind == "over" else _undersampled(counts, strategy)
+    if not targets:
+        side, n = (("majority", counts.max()) if kind == "over"
+                   else ("minority", counts[counts > 0].min()))
+        ctx.notes[NOOP] = (f"nothing to resample: the classes sampling_strategy {strategy!r} "
+                           f"targets already have the {side} count ({int(n)} rows)")
 
 
 def _oversampled(counts: np.ndarray, strategy: Any) -> list[int]:

@@ -28,6 +28,10 @@ class NotApplicable(Exception):
 # imbalanced-learn's own verdicts that an algorithm does not apply to the data (ADASYN when no
 # row of a class has a neighbour of another class; SVM-SMOTE when every support vector is noise)
 INAPPLICABLE = ("not suited for this specific dataset", "not adapted to your dataset")
+# imbalanced-learn's words for "there is nothing to resample" (ADASYN when the few rows a class
+# lacks round to 0 synthetic rows, e.g. 40 vs 39 rows): a no-op, the training part passes through
+NOTHING_TO_DO = ("No samples will be generated",)
+NOOP = "noop"  # the `sampler_params` key of a sampler that had nothing to resample
 
 
 @dataclass(frozen=True)

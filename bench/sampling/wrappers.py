@@ -15,7 +15,7 @@ import numpy as np
 
 from bench.core.errors import SamplerError
 from bench.core.ids import array_digest
-from bench.sampling.registry import INAPPLICABLE, NotApplicable
+from bench.sampling.registry import INAPPLICABLE, NOOP, NOTHING_TO_DO, NotApplicable
 
 
 class RecordingSampler:
@@ -23,6 +23,9 @@ class RecordingSampler:
 
     It is still a pipeline step: it only runs in `fit`, so test rows can never reach it.
     `n_calls_` and `digest_in_` (a content hash of the rows it received) let tests prove that.
+    A sampler that finds nothing to resample (imbalanced-learn's `NOTHING_TO_DO` verdicts) is a
+    no-op: the rows pass through unchanged and `notes_` holds `{"noop": "nothing to resample:
+    ..."}` for the row's `sampler_params`.
     """
 
     def __init__(self, sampler: Any, name: str = "") -> None:
@@ -44,6 +47,7 @@ class RecordingSampler:
         self.n_calls_ = getattr(self, "n_calls_", 0) + 1
         self.n_in_ = len(y)
         self.digest_in_ = array_digest(X)
+        self.notes_: dict[str, Any] = {}
         t0 = time.perf_counter()
         try:
             Xr, yr = self.sampler.fit_resample(X, y, **params)
@@ -51,10 +55,14 @@ class RecordingSampler:
             raise
         except Exception as exc:
             name = self.name or type(self.sampler).__name__
-            if any(phrase in str(exc) for phrase in INAPPLICABLE):
+            if any(phrase in str(exc) for phrase in NOTHING_TO_DO):
+                self.notes_[NOOP] = f"nothing to resample: {name}: {exc}"
+                Xr, yr = X, y
+            elif any(phrase in str(exc) for phrase in INAPPLICABLE):
                 raise NotApplicable(f"{name}: {exc}") from exc
-            raise SamplerError(f"{name} failed on the training part: "
-                               f"{type(exc).__name__}: {exc}") from exc
+            else:
+                raise SamplerError(f"{name} failed on the training part: "
+                                   f"{type(exc).__name__}: {exc}") from exc
         self.resample_s_ = time.perf_counter() - t0
         self.counts_out_ = np.bincount(np.asarray(yr).astype(np.int64))
         return Xr, yr

@@ -15,6 +15,7 @@ from bench.data.registry import load_dataset
 from bench.core.ids import array_digest
 from bench.protocol import build_pipeline, prepare_features, run_cell, run_cell_safely
 from bench.sampling import (
+    NOOP,
     SAMPLERS,
     CategoricalSpace,
     NotApplicable,
@@ -123,6 +124,47 @@ def test_library_verdicts_and_failures_name_the_sampler() -> None:
     X[3, 1] = np.nan  # a sampler that cannot take NaN (the encoder imputes in a real cell)
     with pytest.raises(SamplerError, match="smote failed on the training part: ValueError"):
         resample("smote", X, y)
+
+
+def test_nothing_to_resample_is_a_noop_not_an_error() -> None:
+    """ADASYN on 40 vs 39 rows: the one missing row rounds to 0 synthetic rows and
+    imbalanced-learn raises "No samples will be generated"; that is a no-op, not a failure."""
+    X, y = blobs([40, 39], sep=0.5)
+    recorder = RecordingSampler(build_sampler(SAMPLERS.get("adasyn"), {}, SamplerContext(
+        seed=0, counts=np.bincount(y), n_features=4)), "adasyn")
+    Xr, yr = recorder.fit_resample(X, y)
+    assert Xr is X and yr is y and recorder.counts_out_.tolist() == [40, 39]
+    assert recorder.notes_ == {NOOP: "nothing to resample: adasyn: No samples will be generated "
+                                     "with the provided ratio settings."}
+    _, _, notes = resample("smote", X, y)
+    assert NOOP not in notes  # one row to add is something to do for SMOTE
+
+
+@pytest.mark.parametrize("name", [n for n in ALL if SAMPLERS.get(n).kind in ("over", "under")])
+def test_balanced_training_counts_are_a_recorded_noop(name: str) -> None:
+    X, y = blobs([30, 30, 30])
+    Xr, yr, notes = resample(name, X, y)
+    assert np.bincount(yr).tolist() == [30, 30, 30]
+    side = "majority" if SAMPLERS.get(name).kind == "over" else "minority"
+    assert notes[NOOP].startswith("nothing to resample: the classes sampling_strategy")
+    assert notes[NOOP].endswith(f"already have the {side} count (30 rows)")
+    _, _, imbalanced = resample(name, *blobs([30, 30, 12]))
+    assert NOOP not in imbalanced
+
+
+def test_adasyn_on_balanced_data_runs_in_every_fold() -> None:
+    """wine at step ratio 1: with a validation part the fit counts are 26/25/25 (ADASYN has
+    nothing to generate), without one they are equal; every cell is ok and trains on its rows."""
+    for validation in (0.0, 0.2):
+        for fold in range(3):
+            row = run_cell_safely(Cell(
+                dataset=Component.of("wine"), model=Component.of("logistic"),
+                sampler=Component.of("adasyn"), profile="step", ratio=1, minority="rarest",
+                folds=3, fold=fold, validation=validation)).row
+            assert row["status"] == "ok", row["error"]
+            assert row["resampled_counts"] == row["train_counts"]
+            if validation == 0.0:
+                assert json.loads(row["sampler_params"])[NOOP].startswith("nothing to resample")
 
 
 def test_categorical_columns_keep_valid_codes() -> None:
