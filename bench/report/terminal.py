@@ -1,4 +1,9 @@
-"""Rich terminal tables for leaderboards and listings."""
+"""Rich terminal tables for leaderboards and listings.
+
+Every value that comes from data, suites or stores (labels, names, parameters, messages) is
+drawn as a `rich.text.Text`, never as a markup string: a class label `[/x]` must not crash a
+table and `[link=…]` must not become a live hyperlink. Only our own styles are markup.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,12 @@ import math
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+
+def literal(value: object, style: str = "") -> Text:
+    """A value drawn exactly as its text (no markup, no emoji codes)."""
+    return Text(str(value), style=style)
 
 
 def _fmt(v: object, digits: int = 4) -> str:
@@ -17,38 +28,71 @@ def _fmt(v: object, digits: int = 4) -> str:
     return str(v)
 
 
+LEGEND = {"n<": 'test class n<{n}: a test class has fewer than {n} rows, so a few rows decide its scores; '
+                'use test_prior = "natural" / "balanced" or more rows',
+          "degenerate": "degenerate k/n: k of n ok cells predicted a single class or never "
+                        "predicted a class present in the test part (see the rows' warnings)"}
+
+
 def leaderboard_table(board: pd.DataFrame, title: str = "") -> Table:
+    """The leaderboard, every data value literal (labels and names are never markup).
+
+    `min test` is the smallest test class count of the configuration's cells (highlighted below
+    `MIN_TEST_ROWS`); `flags` says why a score is not to be trusted; a legend explains the flags
+    that occur.
+    """
+    from bench.analysis.leaderboard import MIN_TEST_ROWS
+
     metric = board.attrs.get("metric", "metric")
     arrow = "↑" if board.attrs.get("direction", "max") == "max" else "↓"
     by = list(board.attrs.get("by", []))
-    table = Table(title=title or f"Leaderboard — {metric} {arrow} (mean ± 95% CI over repeats × folds)")
+    table = Table(title=literal(title or f"Leaderboard — {metric} {arrow} "
+                                         "(mean ± 95% CI over repeats × folds)"))
     for col in [*by, "rank", "model", "family"]:
-        table.add_column(col, justify="right" if col in ("rank", "ratio") else "left")
-    table.add_column(f"{metric} {arrow}", justify="right")
-    for col in ("n", "failed", "fit_s"):
+        table.add_column(literal(col), overflow="fold",
+                         justify="right" if col in ("rank", "ratio") else "left")
+    table.add_column(literal(f"{metric} {arrow}"), justify="right")
+    for col in ("n", "failed", "min test", "fit_s"):
         table.add_column(col, justify="right")
+    table.add_column("flags", overflow="fold")
+    seen: set[str] = set()
     for _, r in board.iterrows():
         mean = _fmt(r["mean"])
         ci = "" if math.isnan(r["ci95"]) else f" ± {r['ci95']:.4f}"
         failed = int(r["n_failed"])
-        cells = [_fmt(r[c], 3) if c == "ratio" else str(r[c]) for c in by]
+        cells = [literal(_fmt(r[c], 3) if c == "ratio" else r[c]) for c in by]
         rank = "—" if math.isnan(r["rank"]) else str(int(r["rank"]))
-        table.add_row(*cells, rank, str(r["model"]), str(r["family"]), mean + ci, str(int(r["n"])),
-                      f"[red]{failed}[/red]" if failed else "0", _fmt(r["fit_s"], 2))
+        min_test = float(r.get("min_test_count", math.nan))
+        small = not math.isnan(min_test) and min_test < MIN_TEST_ROWS
+        flags = str(r.get("flags", "") or "")
+        seen.update(key for key in LEGEND if key in flags)
+        table.add_row(*cells, literal(rank), literal(r["model"]), literal(r["family"]),
+                      literal(mean + ci), literal(int(r["n"])),
+                      literal(failed, "red" if failed else ""),
+                      literal("—" if math.isnan(min_test) else int(min_test), "bold yellow" if small else ""),
+                      literal(_fmt(r["fit_s"], 2)), literal(flags, "yellow"))
+    if seen:
+        table.caption = literal("\n".join(LEGEND[k].format(n=MIN_TEST_ROWS) for k in LEGEND if k in seen))
+        table.caption_justify = "left"
     return table
 
 
 def frame_table(df: pd.DataFrame, title: str = "") -> Table:
-    table = Table(title=title)
+    """Any frame, literally: headers (class labels, in per-class views) and values are data.
+
+    Columns fold instead of cutting with an ellipsis, so two long labels never read the same.
+    """
+    table = Table(title=literal(title) if title else None)
     for col in df.columns:
-        table.add_column(str(col), justify="right" if pd.api.types.is_numeric_dtype(df[col]) else "left")
+        table.add_column(literal(col), overflow="fold",
+                         justify="right" if pd.api.types.is_numeric_dtype(df[col]) else "left")
     for _, r in df.iterrows():
-        table.add_row(*[_fmt(v) for v in r.tolist()])
+        table.add_row(*[literal(_fmt(v)) for v in r.tolist()])
     return table
 
 
 def print_table(table: Table) -> None:
-    Console(width=max(Console().width, 160)).print(table)
+    Console(width=max(Console().width, 160), emoji=False).print(table)
 
 
 # ---- bench compare --------------------------------------------------------------------------
@@ -74,12 +118,12 @@ def comparison_table(cmp, changed_only: bool = False) -> Table:  # type: ignore[
     """One row per configuration of a `bench.analysis.compare.Comparison`."""
     axes = cmp.label_axes
     arrows = {m: "↑" if d == "max" else "↓" for m, d in cmp.directions.items()}
-    table = Table(title=f"bench compare — {cmp.baseline_name} → {cmp.current_name}")
+    table = Table(title=literal(f"bench compare — {cmp.baseline_name} → {cmp.current_name}"))
     table.add_column("mark")
     for a in axes:
         table.add_column(a, justify="right" if a == "ratio" else "left", overflow="fold")
     for m in cmp.metric_names:
-        table.add_column(f"{m} {arrows[m]}", justify="right")
+        table.add_column(literal(f"{m} {arrows[m]}"), justify="right")
     for col in ("pairs", "fit", "predict", "versions", "note"):
         table.add_column(col, justify="right" if col in ("pairs", "fit", "predict") else "left",
                          overflow="fold")
@@ -87,44 +131,46 @@ def comparison_table(cmp, changed_only: bool = False) -> Table:  # type: ignore[
     for _, r in cmp.configs.iterrows():
         if changed_only and r["mark"] == "unchanged" and not r["versions"] and not r["slower"]:
             continue
-        style = MARK_STYLES.get(r["mark"], "")
-        cells = [f"[{style}]{r['mark']}[/{style}]" if style else r["mark"]]
-        cells += [f"{float(r[a]):g}" if a == "ratio" else str(r[a]) for a in axes]
+        cells = [literal(r["mark"], MARK_STYLES.get(r["mark"], ""))]
+        cells += [literal(f"{float(r[a]):g}" if a == "ratio" else r[a]) for a in axes]
         for m in cmp.metric_names:
-            text = metric_cell(by_key.get((r["config"], m)))
             mm = by_key.get((r["config"], m))
-            if mm is not None and mm["mark"] in ("worse", "better"):
-                s = MARK_STYLES[mm["mark"]]
-                text = f"[{s}]{text}[/{s}]"
-            cells.append(text)
-        slow = f" [red]{r['slower']}[/red]" if r["slower"] else ""
-        cells += [str(int(r["n_paired"])), ratio_cell(r["fit_ratio"]),
-                  ratio_cell(r["predict_ratio"]) + slow, str(r["versions"]), str(r["note"])]
+            worse_or_better = mm is not None and mm["mark"] in ("worse", "better")
+            cells.append(literal(metric_cell(mm), MARK_STYLES[mm["mark"]] if worse_or_better else ""))
+        predict = Text(ratio_cell(r["predict_ratio"]))
+        if r["slower"]:
+            predict.append(f" {r['slower']}", style="red")
+        cells += [literal(int(r["n_paired"])), literal(ratio_cell(r["fit_ratio"])), predict,
+                  literal(r["versions"]), literal(r["note"])]
         table.add_row(*cells)
     return table
 
 
 def print_comparison(cmp, changed_only: bool = False) -> None:  # type: ignore[no-untyped-def]
     """The table, the counts per mark, the notes and the gate's verdict."""
-    console = Console(width=max(Console().width, 160))
+    console = Console(width=max(Console().width, 160), emoji=False)
     table = comparison_table(cmp, changed_only)
     if table.row_count:
         console.print(table, highlight=False)
     else:
         console.print("no changed configurations", highlight=False)
-    counts = ", ".join(f"[{MARK_STYLES.get(k, '')}]{k}[/] {v}" for k, v in cmp.counts.items())
-    console.print(f"configurations: {counts}", highlight=False)
+    counts = Text("configurations: ")
+    for i, (k, v) in enumerate(cmp.counts.items()):
+        counts.append(", " if i else "")
+        counts.append(k, style=MARK_STYLES.get(k, ""))
+        counts.append(f" {v}")
+    console.print(counts, highlight=False)
     for note in cmp.notes:
-        console.print(f"  note: {note}", highlight=False)
+        console.print(literal(f"  note: {note}"), highlight=False)
     failed = cmp.failed_gates
     for gate, items in cmp.gates.items():
         if not items:
             continue
         gating = "gating" if gate in cmp.fail_on else "not gating"
         color = "red" if gate in failed else "yellow"
-        console.print(f"[{color}]{gate}[/{color}] ({len(items)}, {gating}):", highlight=False)
+        console.print(Text.assemble((gate, color), f" ({len(items)}, {gating}):"), highlight=False)
         for _, text in items[:50]:
-            console.print(f"  - {text}", highlight=False)
+            console.print(literal(f"  - {text}"), highlight=False)
         if len(items) > 50:
             console.print(f"  … and {len(items) - 50} more", highlight=False)
     if failed:
