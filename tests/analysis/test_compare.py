@@ -15,6 +15,7 @@ from compare_helpers import BASE_F1, config, make_cell, result, write
 
 import bench.core.cell
 from bench.analysis.compare import compare
+from bench.core.errors import CommandError
 from bench.analysis.paired import min_pairs
 from bench.commands.compare import compare_stores
 from bench.store import read_cells
@@ -276,7 +277,10 @@ def test_store_resumed_after_a_protocol_change_uses_its_newest_rows(
 def test_unmatched_definitions_are_explained(baseline: Path, tmp_path: Path) -> None:
     other = [result(Cell(Component.of("iris"), Component.of("none"), Component.of("logistic"),
                          folds=6, fold=i), macro_f1=0.9, log_loss=0.3) for i in range(6)]
-    cmp = compare_stores(baseline, write(tmp_path / "cur", other), ["macro_f1"])
+    cur = write(tmp_path / "cur", other)
+    with pytest.raises(CommandError, match="allow-different-suites"):
+        compare_stores(baseline, cur, ["macro_f1"])  # a usage error by default
+    cmp = compare_stores(baseline, cur, ["macro_f1"], allow_different_suites=True)
     assert set(cmp.configs["mark"]) == {"missing", "new"}
     assert any(n.startswith("no cell matched by id or by definition") for n in cmp.notes)
 
