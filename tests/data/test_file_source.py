@@ -128,6 +128,8 @@ BAD = {
     "infinite": ("x,label\n1,a\ninf,b\n3,a\n", {},
                  "column 'x' has 1 infinite value(s) (first at row 1)"),
     "missing label": ("x,label\n1,a\n2,\n3,b\n", {}, "1 row(s) have a missing label"),
+    "duplicate columns": ("x,x,w,w,label\n1,2,3,4,a\n3,4,5,6,b\n", {},
+                          "duplicate column name(s) ['w', 'x'] in the header"),
 }
 
 
@@ -179,6 +181,24 @@ def test_header_problems_fail_at_suite_validation(tmp_path: Path) -> None:
     assert errors[4].startswith("datasets[4].drop: column(s) ['q'] not found")
     assert errors[5].startswith("datasets[5].format: 'xlsx'")
     assert errors[6] == "datasets[6].target: required parameter is missing"
+
+
+def test_duplicate_column_names_are_an_error_not_a_rename(tmp_path: Path) -> None:
+    """pandas would read `x,x` as columns x and x.1; the suite check and the loader refuse it,
+    for CSV and for parquet (pyarrow can write repeated names)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    csv = write(tmp_path, "dup.csv", "x,x,label\n1,2,a\n3,4,b\n")
+    assert list(pd.read_csv(csv).columns) == ["x", "x.1", "label"]  # the silent rename
+    pq.write_table(pa.Table.from_arrays([pa.array([1, 2]), pa.array([3, 4]), pa.array(["a", "b"])],
+                                        names=["x", "x", "label"]), tmp_path / "dup.parquet")
+    for path in (csv, tmp_path / "dup.parquet"):
+        with pytest.raises(DatasetError, match=r"duplicate column name\(s\) \['x'\]"):
+            file_dataset(str(path), "label", [], [], None, ",", "auto")
+        with pytest.raises(SuiteError, match=r"datasets\[0\]\.path: .*duplicate column"):
+            parse_suite({"name": "t", "models": ["dummy"],
+                         "datasets": [{"name": "file", "path": str(path), "target": "label"}]})
 
 
 def test_parquet_categories_and_integer_labels(tmp_path: Path) -> None:

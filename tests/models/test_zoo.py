@@ -4,6 +4,7 @@ class weights, devices."""
 from __future__ import annotations
 
 import inspect
+import json
 import math
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from bench.core.cell import Cell, Component
 from bench.metrics import metric_names
 from bench.models.estimators.fitting import ThreadedJoblib
 from bench.models.registry import MODELS, ModelContext
-from bench.protocol import run_cell
+from bench.protocol import run_cell, run_cell_safely
 from bench.suite import load_suite, skip_reason
 
 pytestmark = pytest.mark.slow  # end-to-end runs and fits (make test-fast skips them)
@@ -193,3 +194,75 @@ def _fit_in_daemon(name: str, queue: object) -> None:
         est = MODELS.get(name).build(SMALL[name], ModelContext(seed=0, n_threads=2))
         est.fit(X, y).predict_proba(X)
     queue.put([str(w.message) for w in caught])  # type: ignore[attr-defined]
+
+
+# ---- every model x every decomposition: no error rows (issue 10) ----------------------------
+DECOMPOSITIONS = ["native", "ovr", "ovo"]
+
+
+def zoo_grid(dataset: str, samplers: list[str], **split: object) -> dict[str, object]:
+    """A suite mapping: every built-in model (small budgets) x every decomposition."""
+    return {"name": f"grid-{dataset}", "samplers": samplers, "decompositions": DECOMPOSITIONS,
+            "imbalance": {"profile": "step", "ratios": [5], "minority": "rarest"},
+            "datasets": [{"name": dataset}], "validation": 0.2, **split,
+            "models": [{"name": name, **SMALL[name]} for name in sorted(FAMILIES)]}
+
+
+def run_grid(raw: dict[str, object]) -> tuple[list[dict[str, object]], list[str]]:
+    """Plan the grid (the documented skip rule) and run every planned cell in-process."""
+    from bench.suite import parse_suite, plan
+
+    cells, skipped = plan(parse_suite(raw))
+    return [run_cell_safely(c).row for c in cells], [reason for _, reason in skipped]
+
+
+def failures(rows: list[dict[str, object]]) -> list[str]:
+    return [f"{r['model']}/{r['sampler']}/{r['decomposition']}/fold {r['fold']}: "
+            f"{r['status']}: {r['error']}" for r in rows if r["status"] != "ok"]
+
+
+def test_every_model_decomposition_and_sampler_on_wine_at_ratio_5() -> None:
+    """wine, step ratio 5, minority "rarest" (class 2 keeps 7-8 training rows), 2 folds: every
+    model x native / ovr / ovo x none / class_weight / random_over is ok; the only skips are the
+    documented class_weight cells of the models without per-sample weights."""
+    rows, reasons = run_grid(zoo_grid("wine", ["none", "class_weight", "random_over"], folds=2))
+    assert len(rows) + len(reasons) == len(FAMILIES) * 3 * 3 * 2
+    assert failures(rows) == []
+    unweighted = [n for n in FAMILIES if not MODELS.get(n).sample_weight]
+    assert len(reasons) == len(unweighted) * 3 * 2
+    assert all("cannot take per-sample weights" in r for r in reasons)
+
+
+@pytest.mark.parametrize("dataset", ["breast_cancer", "wine", "digits"])
+def test_every_model_and_decomposition_on_2_3_and_10_classes(dataset: str) -> None:
+    rows, reasons = run_grid(zoo_grid(dataset, ["none"], holdout=0.3))
+    assert not reasons and len(rows) == len(FAMILIES) * 3
+    assert failures(rows) == []
+    k = {"breast_cancer": 2, "wine": 3, "digits": 10}[dataset]
+    assert all(len(json.loads(r["test_counts"])) == k for r in rows)
+
+
+@pytest.mark.parametrize("fold", [1, 4])
+def test_balanced_bagging_bags_hold_every_class(fold: int) -> None:
+    """The issue's failure (these two cells failed with scikit-learn's bootstrap bags): wine,
+    step ratio 5, 5 folds, ovo, 300 bags. Every bag now holds the 7- or 8-row class."""
+    row = run_cell_safely(Cell(
+        dataset=Component.of("wine"), sampler=Component.of("none"),
+        model=Component.of("balanced_bagging", {"n_estimators": 300}), profile="step", ratio=5,
+        minority="rarest", decomposition="ovo", folds=5, fold=fold)).row
+    assert row["status"] == "ok", row["error"]
+    assert json.loads(row["train_counts"])[2] <= 8
+
+
+def test_balanced_bagging_fits_a_3_row_class_in_every_bag() -> None:
+    """3 rows against 40: a bootstrap bag of 43 rows misses the small class with probability
+    (40/43)^43 = 4.5%, so 300 bootstrap bags would certainly include a one-class bag."""
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1], [40, 3])
+    X = rng.normal(size=(43, 4)) + y[:, None]
+    est = MODELS.get("balanced_bagging").build({}, ModelContext(seed=0)).fit(X, y)
+    bags = est.estimator_.estimators_
+    assert len(bags) == 300
+    assert all(list(bag.classes_) == [0, 1] for bag in bags)
+    assert all(np.bincount(bag.steps[0][1].sample_indices_, minlength=43)[40:].sum() == 3
+               for bag in bags[:5])  # the 3 rows of the small class are in every bag

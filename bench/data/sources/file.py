@@ -15,7 +15,8 @@ Labels keep their original names (codes follow their sorted order). Categorical 
 declared ones plus any column the file itself types as categorical (a pandas `category` column
 saved to parquet); with `categorical = "auto"` every non-numeric column is categorical too. Any
 other non-numeric column is an error naming it, as are a missing target column, an empty file, a
-single class, infinite values and missing labels: all before any fitting. Missing feature values
+single class, infinite values, missing labels and a column name the header repeats (pandas
+would silently rename the second `x` to `x.1`): all before any fitting. Missing feature values
 are kept (never dropped rows); `bench.protocol.encode` handles them per model.
 """
 
@@ -59,25 +60,42 @@ def _existing(path: str) -> Path:
     return p
 
 
+def _header(p: Path, kind: str, sep: str) -> tuple[list[str], list[str]]:
+    """(names as the file spells them, names as pandas will call them). They differ for a CSV
+    header that repeats a name: pandas renames the second `x` to `x.1` without a word."""
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        names = [n for n in pq.read_schema(p).names if not n.startswith("__index_level_")]
+        return names, names
+    first = pd.read_csv(p, sep=sep, header=None, nrows=1, dtype=str, keep_default_na=False)
+    raw = [str(c) for c in first.iloc[0]] if len(first) else []
+    return raw, [str(c) for c in pd.read_csv(p, sep=sep, nrows=0).columns]
+
+
+def _no_duplicates(path: str, names: list[str]) -> None:
+    dups = sorted({n for n in names if names.count(n) > 1})
+    if dups:
+        raise DatasetError(f"{path}: duplicate column name(s) {dups} in the header; every column "
+                           "needs its own name (rename them in the file)")
+
+
 def read_columns(path: str, sep: str = ",", fmt: str = "auto") -> list[str]:
     """Column names from the file header only (cheap; for suite validation)."""
     p = _existing(path)
     kind = _format(p, fmt)
     try:
-        if kind == "parquet":
-            import pyarrow.parquet as pq
-
-            return [n for n in pq.read_schema(p).names if not n.startswith("__index_level_")]
-        return [str(c) for c in pd.read_csv(p, sep=sep, nrows=0).columns]
+        raw, names = _header(p, kind, sep)
     except pd.errors.EmptyDataError:
         raise DatasetError(f"{path}: the file is empty (no header)") from None
-    except DatasetError:
-        raise
     except Exception as exc:  # noqa: BLE001 — any reader failure is a data problem to report
         raise DatasetError(f"{path}: cannot read as {kind}: {type(exc).__name__}: {exc}") from None
+    _no_duplicates(path, raw)
+    return names
 
 
 def read_table(path: str, sep: str = ",", fmt: str = "auto") -> pd.DataFrame:
+    read_columns(path, sep, fmt)  # a repeated column name is an error, not a silent rename
     p = _existing(path)
     kind = _format(p, fmt)
     try:
