@@ -26,10 +26,16 @@ The order in a cell (`bench.protocol`):
    `ModelContext.categorical` listing their positions), or `onehot` (every other model: each
    categorical column becomes one indicator column per training category, NaN -> all zeros).
    The validation rows given to early stopping go through the same step.
+
+One-hot has a limit: a categorical column with more than `MAX_ONEHOT_LEVELS` (1,000) categories
+in the fit rows is refused for a one-hot model input, with a `DataError` naming the column and
+its count (one 100,000-level column once asked for a 36.5 GiB array). Models with native
+categoricals take such a column as codes; otherwise leave it out with `drop = ["column"]`.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,8 +43,27 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from bench.core.errors import DataError
+
 MISSING = "(missing)"
 MODES = ("numeric", "onehot", "native")
+MAX_ONEHOT_LEVELS = 1_000  # most categories of one column a one-hot model input expands to
+
+
+def check_onehot_levels(columns: list[str], n_categories: list[int]) -> None:
+    """Refuse a one-hot input that would expand a column beyond `MAX_ONEHOT_LEVELS` indicators."""
+    big = [(c, n) for c, n in zip(columns, n_categories) if n > MAX_ONEHOT_LEVELS]
+    if not big:
+        return
+    from bench.models.registry import MODELS
+
+    native = sorted(e.name for e in MODELS if e.categorical)
+    what = ", ".join(f"{c!r} has {n:,} categories" for c, n in big)
+    raise DataError(
+        f"categorical column(s) too wide for one-hot input: {what} in the fit rows (at most "
+        f"{MAX_ONEHOT_LEVELS:,} per column: each category becomes one indicator column); use a "
+        f"model with native categoricals ({', '.join(native)}) or leave the column out with "
+        f"drop = {json.dumps([c for c, _ in big])}")
 
 
 def needs_imputation(model_handles_missing: bool, sampler_handles_missing: bool) -> bool:
@@ -193,5 +218,7 @@ def prepare(X: pd.DataFrame, categorical: list[str], fit_rows: np.ndarray, val_r
     """Fit the encoder on the fit rows only, then transform all three parts."""
     enc = Encoder(list(X.columns), categorical, impute).fit(X.iloc[fit_rows])
     mode = input_mode(bool(enc.cat_idx), native_categorical)
+    if mode == "onehot":
+        check_onehot_levels(enc.categorical, enc.n_categories)
     return Prepared(enc, mode, enc.transform(X.iloc[fit_rows]), enc.transform(X.iloc[val_rows]),
                     enc.transform(X.iloc[test_rows]))

@@ -13,9 +13,18 @@ from hypothesis import strategies as st
 
 from bench.core.cell import Cell, Component
 from bench.data.dataset import from_arrays
-from bench.protocol.encode import MISSING, Encoder, ModelInput, input_mode, needs_imputation, prepare
+from bench.core.errors import DataError
+from bench.protocol.encode import (
+    MAX_ONEHOT_LEVELS,
+    MISSING,
+    Encoder,
+    ModelInput,
+    input_mode,
+    needs_imputation,
+    prepare,
+)
 from bench.models.registry import MODELS
-from bench.protocol import run_cell
+from bench.protocol import run_cell, run_cell_safely
 from bench.sampling import SAMPLERS
 
 
@@ -94,6 +103,48 @@ def test_prepare_fits_on_fit_rows() -> None:
     assert p.mode == "onehot" and p.X_fit.shape == (4, 2) and p.X_test.shape == (1, 2)
     assert p.encoder.n_fit_ == 4
 
+
+def test_one_hot_refuses_a_column_with_too_many_categories() -> None:
+    """1,000 categories in the fit rows are one-hot encoded; 1,001 are a DataError naming the
+    column and its count (the array would grow by a column per category); native input is fine."""
+    rows = np.arange(2 * (MAX_ONEHOT_LEVELS + 1))
+    for levels, ok in ((MAX_ONEHOT_LEVELS, True), (MAX_ONEHOT_LEVELS + 1, False)):
+        X = pd.DataFrame({"x": rows * 1.0, "shop id": [f"s{i % levels}" for i in rows]})
+        args = (X, ["shop id"], rows, np.array([], dtype=int), rows[:3])
+        assert prepare(*args, impute=True, native_categorical=True).mode == "native"
+        if ok:
+            p = prepare(*args, impute=True, native_categorical=False)
+            assert p.model_input.n_features_out == 1 + levels
+            continue
+        with pytest.raises(DataError) as exc:
+            prepare(*args, impute=True, native_categorical=False)
+        message = str(exc.value)
+        assert "'shop id' has 1,001 categories in the fit rows (at most 1,000 per column" in message
+        assert "(catboost, hist_gradient_boosting, lightgbm, xgboost)" in message
+        assert message.endswith('drop = ["shop id"]')
+
+
+def wide_dataset() -> object:
+    rng = np.random.default_rng(0)
+    y = np.repeat(["a", "b"], [1800, 1200])
+    X = pd.DataFrame({"x": rng.normal(size=len(y)) + (y == "b"),
+                      "code": [f"c{i}" for i in rng.permutation(len(y))]})
+    return from_arrays("wide", X, y, categorical=["code"])
+
+
+def test_a_too_wide_column_is_an_error_row_for_one_hot_models_only() -> None:
+    from bench.data.registry import DATASETS, DatasetSource
+
+    if "test-wide" not in DATASETS:
+        DATASETS.register(DatasetSource("test-wide", wide_dataset, {}, "test only: 3,000 codes"))
+    base = dict(dataset=Component.of("test-wide"), sampler=Component.of("none"), folds=None,
+                holdout=0.3)
+    row = run_cell_safely(Cell(model=Component.of("logistic"), **base)).row
+    assert row["status"] == "error" and "fit_s" not in row
+    assert row["error"].startswith("DataError: categorical column(s) too wide for one-hot input: "
+                                   "'code' has 1,680 categories in the fit rows")
+    native = run_cell_safely(Cell(model=Component.of("lightgbm", {"n_estimators": 5}), **base))
+    assert native.row["status"] == "ok", native.row["error"]
 
 
 def mixed_dataset() -> object:
