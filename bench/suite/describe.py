@@ -39,13 +39,11 @@ def class_count_rows(suite: Suite, data: Survey) -> list[dict[str, Any]]:
         low: dict[str, np.ndarray] = {}
         problem = ""
         for cell in cells:
-            split = data.split(cell)
+            split = data.counts(cell)
             if isinstance(split, str):
                 problem = problem or split
                 continue
-            if split is None:
-                continue
-            for part, counts in split.counts(ds.y, ds.n_classes).items():
+            for part, counts in (split or {}).items():
                 low[part] = counts if part not in low else np.minimum(low[part], counts)
         classes = [{"label": str(lab), **{part: int(low[part][c]) for part in ("fit", "val", "test")}}
                    for c, lab in enumerate(ds.labels)] if low else []

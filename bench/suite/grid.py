@@ -33,7 +33,7 @@ from bench.core.errors import DataError
 from bench.core.vocab import TUNED, decision_rule
 from bench.data import load_dataset
 from bench.data.dataset import Dataset
-from bench.data.partition import Split, make_split
+from bench.data.partition import make_split
 from bench.models import MODELS
 from bench.sampling import SAMPLERS, NotApplicable, SamplerContext, build_sampler
 from bench.suite.parse import Suite
@@ -93,27 +93,29 @@ class Survey:
     """What the data says about a grid before anything runs.
 
     `datasets`: the loaded dataset per suite entry (None where loading failed);
-    `splits`: per `split_key`, the split or the message of its failure;
+    `splits`: per `split_key`, the split's per-class counts (`Split.counts`: fit, val, test; the
+    row indices are not kept) or the message of its failure;
     `problems`: one line per dataset that could not be loaded at plan time.
     """
 
     datasets: dict[Component, Dataset | None] = field(default_factory=dict)
-    splits: dict[tuple[Any, ...], Split | str] = field(default_factory=dict)
+    splits: dict[tuple[Any, ...], dict[str, np.ndarray] | str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     _sampler_checks: dict[tuple[Any, ...], str | None] = field(default_factory=dict)
 
     def dataset(self, cell: Cell) -> Dataset | None:
         return self.datasets.get(cell.dataset)
 
-    def split(self, cell: Cell) -> Split | str | None:
-        """The cell's split, the message of its failure, or None (dataset not loaded)."""
+    def counts(self, cell: Cell) -> dict[str, np.ndarray] | str | None:
+        """The cell's per-class fit / val / test counts, the message of its split's failure, or
+        None (dataset not loaded)."""
         ds = self.dataset(cell)
         if ds is None:
             return None
         key = split_key(cell)
         if key not in self.splits:
             try:
-                self.splits[key] = make_split(ds, cell)
+                self.splits[key] = make_split(ds, cell).counts(ds.y, ds.n_classes)
             except ValueError as exc:  # DataError, or scikit-learn refusing a stratified split
                 self.splits[key] = (str(exc) if isinstance(exc, DataError)
                                     else f"{type(exc).__name__}: {exc}")
@@ -159,15 +161,12 @@ def survey(datasets: Iterable[Component]) -> Survey:
 def data_skip_reason(cell: Cell, data: Survey) -> str | None:
     """The data-aware skip rule: the message the run would give for a cell the data cannot
     supply (a failing split, an inapplicable sampler); None if the cell can run."""
-    split = data.split(cell)
-    if split is None:
-        return None
-    if isinstance(split, str):
-        return split
+    counts = data.counts(cell)
+    if counts is None or isinstance(counts, str):
+        return counts
     ds = data.dataset(cell)
     assert ds is not None
-    fit_counts = np.bincount(ds.y[split.fit], minlength=ds.n_classes)
-    return data.sampler_check(cell, ds, fit_counts)
+    return data.sampler_check(cell, ds, counts["fit"])
 
 
 def plan(suite: Suite, data: Survey | bool = True) -> tuple[list[Cell], list[tuple[Cell, str]]]:
