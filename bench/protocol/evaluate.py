@@ -130,6 +130,8 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
         proba_val = _full_proba(pipe, X_val, k) if len(split.val) else None
 
     recorder = pipe.named_steps.get("sampler")
+    if recorder is not None:  # what the sampler found at fit time (e.g. nothing to resample)
+        sampler_notes.update(getattr(recorder, "notes_", {}))
     # The distribution the model was fitted on: after resampling, if a sampler ran.
     trained_counts = np.asarray(recorder.counts_out_ if recorder is not None else fit_counts)
     trained_counts = np.pad(trained_counts, (0, k - len(trained_counts))).astype(np.int64)
