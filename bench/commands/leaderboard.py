@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from bench.analysis.leaderboard import leaderboard, per_class_recall
-from bench.core.errors import CommandError, StoreError
+from bench.core.errors import CommandError
 from bench.core.plugins import load_plugins
-from bench.store import Store, store_metric
+from bench.store import Store, read_cells, store_metric
 
 PER_CLASS_VALUES = ("recall", "precision", "f1", "average_precision")
 
@@ -35,17 +35,12 @@ def leaderboard_view(store: str | Path, metric: str | None = None, by: str | Non
     bad = [v for v in values if v not in PER_CLASS_VALUES]
     if bad:
         raise CommandError(f"--per-class {','.join(bad)}: allowed: {', '.join(PER_CLASS_VALUES)}")
-    st = Store(store)
-    if not st.exists():
-        raise StoreError(f"{store} is not a results store (no cells table)")
-    cells = st.read("cells")
-    if cells.empty:
-        raise StoreError(f"no results in {store}")
+    cells = read_cells(store)
     metric = metric or store_metric(store)
     by_cols = split_list(by) or None
     view = LeaderboardView(leaderboard(cells, metric, by_cols))
     for value in values:
-        wide = per_class_recall(cells, st.read("per_class"), by_cols, value)
+        wide = per_class_recall(cells, Store(store).read("per_class"), by_cols, value)
         if wide.empty:
             view.notes.append(f"no per-class rows for {value} in {store}")
         else:
