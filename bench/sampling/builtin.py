@@ -296,31 +296,31 @@ def _cluster_centroids(params: dict[str, Any], ctx: SamplerContext) -> Any:
                                       voting=params["voting"], random_state=ctx.seed), ctx)
 
 
+def _smote_then_clean(name: str, params: dict[str, Any], ctx: SamplerContext) -> Any:
+    """SMOTE raising every class to the majority, then a cleaner on all classes (imblearn)."""
+    from imblearn.combine import SMOTEENN, SMOTETomek
+    from imblearn.over_sampling import SMOTE
+    from imblearn.under_sampling import EditedNearestNeighbours, TomekLinks
+
+    strategy = _strategy(params, "combine", ctx)
+    k = _shrink(name, "k_neighbors", params["k_neighbors"], ctx, strategy)
+    smote = SMOTE(sampling_strategy=strategy, k_neighbors=k, random_state=ctx.seed)
+    if name == "smote_tomek":
+        combined = SMOTETomek(smote=smote, tomek=TomekLinks(sampling_strategy="all"),
+                              random_state=ctx.seed)
+    else:
+        combined = SMOTEENN(smote=smote, enn=EditedNearestNeighbours(sampling_strategy="all"),
+                            random_state=ctx.seed)
+    return _in_space(combined, ctx)
+
+
 @sampler("smote_tomek", {"k_neighbors": 5, "sampling_strategy": "auto"}, kind="combine",
          choices=_OVER, description="SMOTE, then remove Tomek links (all classes)")
 def _smote_tomek(params: dict[str, Any], ctx: SamplerContext) -> Any:
-    from imblearn.combine import SMOTETomek
-    from imblearn.over_sampling import SMOTE
-    from imblearn.under_sampling import TomekLinks
-
-    strategy = _strategy(params, "combine", ctx)
-    k = _shrink("smote_tomek", "k_neighbors", params["k_neighbors"], ctx, strategy)
-    return _in_space(SMOTETomek(smote=SMOTE(sampling_strategy=strategy, k_neighbors=k,
-                                            random_state=ctx.seed),
-                                tomek=TomekLinks(sampling_strategy="all"),
-                                random_state=ctx.seed), ctx)
+    return _smote_then_clean("smote_tomek", params, ctx)
 
 
 @sampler("smote_enn", {"k_neighbors": 5, "sampling_strategy": "auto"}, kind="combine",
          choices=_OVER, description="SMOTE, then Edited Nearest Neighbours (all classes)")
 def _smote_enn(params: dict[str, Any], ctx: SamplerContext) -> Any:
-    from imblearn.combine import SMOTEENN
-    from imblearn.over_sampling import SMOTE
-    from imblearn.under_sampling import EditedNearestNeighbours
-
-    strategy = _strategy(params, "combine", ctx)
-    k = _shrink("smote_enn", "k_neighbors", params["k_neighbors"], ctx, strategy)
-    return _in_space(SMOTEENN(smote=SMOTE(sampling_strategy=strategy, k_neighbors=k,
-                                          random_state=ctx.seed),
-                              enn=EditedNearestNeighbours(sampling_strategy="all"),
-                              random_state=ctx.seed), ctx)
+    return _smote_then_clean("smote_enn", params, ctx)
