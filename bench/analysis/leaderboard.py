@@ -112,26 +112,31 @@ def _test_counts(cells: pd.DataFrame) -> list[list[int] | None]:
 
 
 def min_test_counts(cells: pd.DataFrame) -> pd.Series:
-    """Smallest test class count per row: `min_test_count`, else from `test_counts` (older stores)."""
-    from_json = pd.Series([float(min(c)) if c else np.nan for c in _test_counts(cells)],
-                          index=cells.index, dtype=float)
-    if "min_test_count" not in cells:
-        return from_json
-    return pd.to_numeric(cells["min_test_count"], errors="coerce").astype(float).fillna(from_json)
+    """Smallest test class count per row: `min_test_count`, else from `test_counts` (older
+    stores); the JSON is parsed only for the rows that lack the column's value."""
+    values = (pd.to_numeric(cells["min_test_count"], errors="coerce").astype(float)
+              if "min_test_count" in cells else pd.Series(np.nan, index=cells.index))
+    missing = values.isna()
+    if missing.any():
+        values[missing] = [float(min(c)) if c else np.nan for c in _test_counts(cells[missing])]
+    return values
 
 
 def degenerate_cells(cells: pd.DataFrame) -> pd.Series:
-    """Whether each row is a degenerate fit: `degenerate`, else what `predicted_classes` shows."""
-    fallback = pd.Series(False, index=cells.index)
-    if "predicted_classes" in cells:
-        predicted = pd.to_numeric(cells["predicted_classes"], errors="coerce")
-        present = pd.Series([sum(1 for n in c if n > 0) if c else np.nan for c in _test_counts(cells)],
-                            index=cells.index, dtype=float)
-        fallback = ((predicted == 1) | (predicted < present)).fillna(False).astype(bool)
-    if "degenerate" not in cells:
-        return fallback
-    flag = cells["degenerate"].astype("boolean")
-    return flag.fillna(fallback).astype(bool)
+    """Whether each row is a degenerate fit: `degenerate`, else what `predicted_classes` shows
+    (computed only for the rows that lack `degenerate`)."""
+    flag = (cells["degenerate"].astype("boolean") if "degenerate" in cells
+            else pd.Series(pd.NA, index=cells.index, dtype="boolean"))
+    missing = flag.isna()
+    if missing.any():
+        flag[missing] = False
+        if "predicted_classes" in cells:
+            old = cells[missing]
+            predicted = pd.to_numeric(old["predicted_classes"], errors="coerce")
+            present = pd.Series([sum(1 for n in c if n > 0) if c else np.nan
+                                 for c in _test_counts(old)], index=old.index, dtype=float)
+            flag[missing] = ((predicted == 1) | (predicted < present)).fillna(False).astype(bool)
+    return flag.astype(bool)
 
 
 def per_class_recall(cells: pd.DataFrame, per_class: pd.DataFrame, by: Sequence[str] | None = None,
