@@ -80,10 +80,8 @@ def _no_duplicates(path: str, names: list[str]) -> None:
                            "needs its own name (rename them in the file)")
 
 
-def read_columns(path: str, sep: str = ",", fmt: str = "auto") -> list[str]:
-    """Column names from the file header only (cheap; for suite validation)."""
-    p = _existing(path)
-    kind = _format(p, fmt)
+def _checked_header(path: str, p: Path, kind: str, sep: str) -> list[str]:
+    """The column names pandas will give, after refusing a header that repeats a name."""
     try:
         raw, names = _header(p, kind, sep)
     except pd.errors.EmptyDataError:
@@ -94,10 +92,16 @@ def read_columns(path: str, sep: str = ",", fmt: str = "auto") -> list[str]:
     return names
 
 
+def read_columns(path: str, sep: str = ",", fmt: str = "auto") -> list[str]:
+    """Column names from the file header only (cheap; for suite validation)."""
+    p = _existing(path)
+    return _checked_header(path, p, _format(p, fmt), sep)
+
+
 def read_table(path: str, sep: str = ",", fmt: str = "auto") -> pd.DataFrame:
-    read_columns(path, sep, fmt)  # a repeated column name is an error, not a silent rename
     p = _existing(path)
     kind = _format(p, fmt)
+    _checked_header(path, p, kind, sep)  # a repeated column name is an error, not a silent rename
     try:
         if kind == "parquet":
             return pd.read_parquet(p)
