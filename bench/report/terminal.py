@@ -61,7 +61,8 @@ def leaderboard_table(board: pd.DataFrame, title: str = "") -> Table:
         ci = "" if math.isnan(r["ci95"]) else f" ± {r['ci95']:.4f}"
         failed = int(r["n_failed"])
         cells = [literal(_fmt(r[c], 3) if c == "ratio" else r[c]) for c in by]
-        rank = "—" if math.isnan(r["rank"]) else str(int(r["rank"]))
+        rank = (str(r.get("state", "—")) if math.isnan(r["rank"])  # skipped / failed, never a rank
+                else str(int(r["rank"])))
         min_test = float(r.get("min_test_count", math.nan))
         small = not math.isnan(min_test) and min_test < MIN_TEST_ROWS
         flags = str(r.get("flags", "") or "")
