@@ -39,6 +39,15 @@ def md_code(text: object) -> str:
     return f"{fence}{pad}{s}{pad}{fence}"
 
 
+def md_table(head: list[str], rows: list[list[str]], right: frozenset[int] = frozenset()) -> list[str]:
+    """A markdown table from cells that are already markdown (escape data with `md_text`);
+    columns whose index is in `right` are right-aligned (numbers)."""
+    lines = ["| " + " | ".join(head) + " |",
+             "|" + "|".join("---:" if i in right else "---" for i in range(len(head))) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return lines
+
+
 def _table(cmp, rows: pd.DataFrame) -> list[str]:  # type: ignore[no-untyped-def]
     axes = cmp.label_axes
     arrows = {m: "↑" if d == "max" else "↓" for m, d in cmp.directions.items()}
