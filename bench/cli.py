@@ -127,16 +127,33 @@ def run(
 
 
 def show_leaderboard(store: Path, metric: Optional[str] = None, by: Optional[str] = None,
-                     per_class: Optional[str] = None) -> None:
+                     per_class: Optional[str] = None, where: Optional[list[str]] = None,
+                     top: Optional[int] = None, fmt: str = "table") -> None:
     from bench.commands.leaderboard import leaderboard_view
+    from bench.core.errors import CommandError
+    from bench.report.leaderboard import FORMATS, leaderboard_csv, leaderboard_json, leaderboard_markdown
     from bench.report.terminal import frame_table, leaderboard_table, print_table
 
-    view = leaderboard_view(store, metric, by, per_class)
+    if fmt not in FORMATS:
+        raise CommandError(f"--format {fmt}: allowed: {', '.join(FORMATS)}")
+    if fmt == "csv" and per_class:
+        raise CommandError("--format csv holds one table: drop --per-class, or use --format json "
+                           "(the leaderboard and its per-class tables)")
+    view = leaderboard_view(store, metric, by, per_class, where=where, top=top)
+    if fmt != "table":
+        text = {"markdown": lambda: leaderboard_markdown(view.board, view.per_class, view.notes),
+                "csv": lambda: leaderboard_csv(view.board),
+                "json": lambda: leaderboard_json(view.board, view.per_class, view.notes)}[fmt]()
+        sys.stdout.write(text)
+        return
     print_table(leaderboard_table(view.board))
+    if view.board.attrs.get("hidden"):
+        console.print(Text(f"… {view.board.attrs['hidden']} more configuration(s) below the top "
+                           f"{top} of their slice"), highlight=False)
     for note in view.notes:
         console.print(Text(note), highlight=False, soft_wrap=True)
     for value, wide in view.per_class:
-        print_table(frame_table(wide, f"Per-class {value} (mean over repeats × folds)"))
+        print_table(frame_table(wide, f"Per-class {value} (mean over repeats × folds, per dataset)"))
 
 
 @app.command("leaderboard")
@@ -146,10 +163,16 @@ def leaderboard_cmd(
     by: Annotated[Optional[str], typer.Option(help="comma-separated slice columns, e.g. ratio,sampler")] = None,
     per_class: Annotated[Optional[str], typer.Option(
         "--per-class", help="also show per-class values: recall, precision, f1, average_precision "
-        "(comma-separated)")] = None,
+        "(comma-separated; always per dataset)")] = None,
+    where: Annotated[Optional[list[str]], typer.Option(
+        help="only these cells: key=value,... with a|b alternatives, e.g. dataset=wine,ratio=10 "
+             "(repeatable; every condition must hold)")] = None,
+    top: Annotated[Optional[int], typer.Option(help="show the N best ranks of each slice")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | markdown | csv | json")] = "table",
 ) -> None:
-    """Rank models per slice: mean ± 95% CI over repeats × folds, failures counted."""
-    show_leaderboard(store, metric, by, per_class)
+    """Rank models per slice: mean ± 95% CI over repeats × folds, failures counted, skipped
+    configurations marked skipped (never ranked)."""
+    show_leaderboard(store, metric, by, per_class, where=where, top=top, fmt=fmt)
 
 
 @app.command("rescore")

@@ -24,6 +24,7 @@ from scipy import stats
 from bench.core.errors import StoreError, UnknownName
 from bench.core.vocab import FAILED, OK, SKIPPED
 
+RANKED, FAILED_STATE, NO_SCORE = "ranked", "failed", "no score"  # a row's `state` (or SKIPPED)
 MIN_TEST_ROWS = 10  # a test class below this many rows gets the "test class n<10" flag
 AXES = ["dataset", "profile", "ratio", "minority", "test_prior", "sampler", "decomposition",
         "decision"]
@@ -47,7 +48,9 @@ def varying_axes(cells: pd.DataFrame) -> list[str]:
 def leaderboard(cells: pd.DataFrame, metric: str, by: Sequence[str] | None = None,
                 direction: str | None = None) -> pd.DataFrame:
     """One row per (slice, model): n, n_failed, n_skipped, mean, ci95, std, fit_s,
-    min_test_count, n_degenerate, flags, rank within the slice."""
+    min_test_count, n_degenerate, flags, rank within the slice and state: ``ranked``, or why
+    not: ``skipped`` (every cell skipped), ``failed`` (no ok cell) or ``no score`` (ok cells
+    without a value of the metric)."""
     if direction is None:
         from bench.metrics import get_metric
 
@@ -89,8 +92,24 @@ def leaderboard(cells: pd.DataFrame, metric: str, by: Sequence[str] | None = Non
         out["rank"] = out.groupby(by, dropna=False)["mean"].rank(ascending=ascending, method="min")
     else:
         out["rank"] = out["mean"].rank(ascending=ascending, method="min")
+    # An unranked row says why: every cell skipped (the configuration does not apply there) or
+    # failed; a rank is never given to a configuration without an ok score.
+    out["state"] = np.where(out["mean"].notna(), RANKED,
+                            np.where((out["n"] == 0) & (out["n_failed"] == 0), SKIPPED,
+                                     np.where(out["n"] == 0, FAILED_STATE, NO_SCORE)))
     out = out.sort_values([*by, "rank", "model"], na_position="last").reset_index(drop=True)
     out.attrs.update(metric=metric, direction=direction, by=by)
+    return out
+
+
+def top_per_slice(board: pd.DataFrame, n: int | None) -> pd.DataFrame:
+    """The rows ranked `n` or better in each slice (ties kept, so a slice may show more than
+    `n`); unranked rows (skipped, failed) are dropped. `attrs["hidden"]` counts the rest."""
+    if n is None or board.empty:
+        return board
+    keep = board["rank"].le(n)
+    out = board[keep].reset_index(drop=True)
+    out.attrs.update(board.attrs, hidden=int((~keep).sum()))
     return out
 
 
@@ -141,8 +160,14 @@ def degenerate_cells(cells: pd.DataFrame) -> pd.Series:
 
 def per_class_recall(cells: pd.DataFrame, per_class: pd.DataFrame, by: Sequence[str] | None = None,
                      value: str = "recall") -> pd.DataFrame:
-    """Mean per-class `value` (recall, precision, f1) per configuration: wide, one column per label."""
+    """Mean per-class `value` (recall, precision, f1) per configuration: wide, one column per label.
+
+    Always keyed by dataset (first), whatever `by` says: class `2` of one dataset has nothing to
+    do with class `2` of another, so a mean over datasets per label would be meaningless.
+    """
     by = list(varying_axes(cells) if by is None else by)
+    if "dataset" in cells.columns:
+        by = ["dataset", *[b for b in by if b != "dataset"]]
     ok = cells.loc[cells["status"] == OK, ["cell_id", *by, "model"]]
     merged = per_class.merge(ok, on="cell_id")
     if merged.empty:
