@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bench.core.cell import Cell, CellResult
+from bench.execute.signals import sigterm_as_interrupt, stop_signal
 from bench.store import Store
 
 ResultHook = Callable[[CellResult], None]
@@ -26,6 +27,12 @@ class RunSummary:
     statuses: Counter = field(default_factory=Counter)
     elapsed_s: float = 0.0
     interrupted: bool = False
+    stop_signal: int = 0  # the signal that interrupted the run (SIGINT, SIGTERM), 0 if none
+
+    @property
+    def exit_code(self) -> int:
+        """0, or 128 + the signal for an interrupted run (130 Ctrl-C, 143 SIGTERM)."""
+        return 128 + self.stop_signal if self.interrupted else 0
 
     @property
     def done(self) -> int:
@@ -61,12 +68,14 @@ def execute(cells: Sequence[Cell], store: Store, executor: Executor,
         if on_result is not None:
             on_result(result)
 
-    try:
-        if cells:
-            executor.map(cells, record)
-    except KeyboardInterrupt:
-        summary.interrupted = True
-    finally:
-        summary.elapsed_s = time.monotonic() - t0
-        store.compact()
+    with sigterm_as_interrupt():  # SIGTERM: stop, keep, compact, like Ctrl-C
+        try:
+            if cells:
+                executor.map(cells, record)
+        except KeyboardInterrupt as exc:
+            summary.interrupted = True
+            summary.stop_signal = stop_signal(exc)
+        finally:
+            summary.elapsed_s = time.monotonic() - t0
+            store.compact()
     return summary
