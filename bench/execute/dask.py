@@ -1,0 +1,227 @@
+"""Dask executor: cells as `distributed` futures, on a scheduler or an embedded local cluster.
+
+Why: an imbalance study easily reaches 10^5 cells, more than one machine runs in a day. The
+cells go to Dask workers on any number of hosts; the driver keeps what only it may do: it writes
+the store (through `execute`), so results stay exactly those of the local engine (same cells,
+same ids, same `run_cell_safely` in a child process of each worker, see `sandbox.py`).
+
+- A cell carries its dataset by reference (the `Component`); each worker's cell process loads
+  and caches it. Nothing heavier than a cell is shipped.
+- Results stream back as they finish (`as_completed`) and are written one by one; at most
+  `max_in_flight` futures exist at a time, so 10^5 cells never sit in the scheduler at once.
+- A worker that dies while running a cell (Dask's `KilledWorker`) costs that cell one attempt:
+  it is resubmitted up to `retries` times, then stored `crashed` with the reason. A cell that
+  crashes, raises or times out in its own process is a row at once, as on the local engine.
+- No address: an embedded `LocalCluster` of worker processes bound to 127.0.0.1. Dask's own
+  re-running of tasks whose worker died is switched off there (`allowed-failures` 0), so
+  `retries` counts every attempt; a scheduler started by hand should be configured the same
+  way (docs/scale-out.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+from bench.core.cell import Cell, CellResult, RunOptions
+from bench.core.errors import CommandError
+from bench.core.vocab import CRASHED, ERROR
+from bench.execute.base import Executor, ResultHook
+from bench.execute.sandbox import SandboxSpec, SandboxStartError, run_sandboxed
+
+CONNECT_TIMEOUT_S = 5.0
+SCHEMES = ("tcp", "tls")
+# What the embedded cluster's scheduler is told (a scheduler started by hand: docs/scale-out.md).
+SCHEDULER_CONFIG = {
+    "distributed.scheduler.allowed-failures": 0,  # the driver counts attempts (--retries)
+    "distributed.scheduler.worker-saturation": 1.0,  # no cell waits on a busy worker
+}
+
+
+def parse_scheduler(address: str) -> tuple[str, str, int]:
+    """`tcp://HOST:PORT` (or `tls://`, or plain `HOST:PORT`) -> (scheme, host, port)."""
+    text = address.strip()
+    parts = urlsplit(text if "://" in text else f"tcp://{text}")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if parts.scheme not in SCHEMES or not parts.hostname or port is None or parts.path:
+        raise CommandError(f"--scheduler {address!r}: allowed: tcp://HOST:PORT or tls://HOST:PORT "
+                           "(the address `dask scheduler` prints)")
+    return parts.scheme, parts.hostname, port
+
+
+def check_reachable(address: str, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
+    """Refuse an address where nothing listens, in seconds and before anything runs."""
+    import socket
+
+    _, host, port = parse_scheduler(address)
+    try:
+        with socket.create_connection((host, port), timeout=timeout_s):
+            pass
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        raise CommandError(f"--scheduler {address}: cannot reach a Dask scheduler there ({why}); "
+                           "start one with `dask scheduler` or check the address") from None
+
+
+def _run_cell_task(cell: Cell, spec: SandboxSpec, token: str) -> CellResult:
+    """The task a Dask worker runs: the cell in this worker's sandbox (never raises for the cell)."""
+    return run_sandboxed(cell, spec, token)
+
+
+def _abort_run(token: str) -> int:
+    """Run on every worker after Ctrl-C: kill the cells of run `token` still running there."""
+    from bench.execute.sandbox import POOL
+
+    return POOL.abort(token)
+
+
+@contextmanager
+def _quiet_distributed(level: int = logging.CRITICAL) -> Iterator[None]:
+    """Dask logs every worker death and restart; the run reports them as rows instead."""
+    logger = logging.getLogger("distributed")
+    before = logger.level
+    logger.setLevel(level)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
+
+
+class DaskExecutor(Executor):
+    """Cells on Dask workers: `scheduler` an address, or None for an embedded local cluster."""
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None,
+                 threads: int = 1, timeout_s: float = 600.0, device: str = "cpu",
+                 options: RunOptions | None = None, retries: int = 1,
+                 recycle_after: int = 200, host: str = "127.0.0.1",
+                 max_in_flight: int | None = None) -> None:
+        from bench.execute.local import default_workers
+
+        self.scheduler = scheduler
+        self.workers = default_workers(threads) if workers is None else workers
+        self.threads = threads
+        self.host = host
+        self.retries = retries
+        self.max_in_flight = max_in_flight
+        self.spec = SandboxSpec(threads, device, options, os.environ.get("BENCH_PLUGINS", ""),
+                                timeout_s, recycle_after)
+        self.token = uuid.uuid4().hex[:12]  # task keys of this run (a shared scheduler)
+        self._in_flight: dict[Any, Cell] = {}
+
+    # ---- cluster ----------------------------------------------------------------------------
+    def _connect(self) -> tuple[Any, Any]:
+        import dask
+        from distributed import Client, LocalCluster
+
+        if self.scheduler is not None:
+            parse_scheduler(self.scheduler)
+            try:
+                client = Client(self.scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+            except (OSError, TimeoutError) as exc:
+                raise CommandError(f"--scheduler {self.scheduler}: cannot connect to a Dask "
+                                   f"scheduler ({type(exc).__name__}: {exc})") from None
+            return client, None
+        with dask.config.set(SCHEDULER_CONFIG):
+            cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                   host=self.host, dashboard_address=None, memory_limit=0,
+                                   silence_logs=logging.CRITICAL)
+            client = Client(cluster, set_as_default=False)
+        return client, cluster
+
+    def _window(self, client: Any) -> int:
+        if self.max_in_flight is not None:
+            return max(1, self.max_in_flight)
+        slots = sum(client.nthreads().values())
+        return max(16, 4 * slots)
+
+    # ---- the run ----------------------------------------------------------------------------
+    def map(self, cells: Sequence[Cell], on_result: ResultHook) -> None:
+        with _quiet_distributed():
+            client, cluster = self._connect()
+            try:
+                self._run(client, cells, on_result)
+            except BaseException:
+                self._abort(client)
+                raise
+            finally:
+                client.close()
+                if cluster is not None:
+                    cluster.close()
+
+    def _abort(self, client: Any) -> None:
+        """Cancel this run's futures and kill its cells still running on the workers."""
+        try:
+            client.cancel(list(self._in_flight), force=True)
+            if self.scheduler is not None:  # an embedded cluster dies with the driver anyway
+                client.run(_abort_run, self.token, wait=False)
+        except Exception:  # noqa: BLE001 — best effort on the way out
+            pass
+
+    def _run(self, client: Any, cells: Sequence[Cell], on_result: ResultHook) -> None:
+        from distributed import KilledWorker, as_completed
+
+        from bench.protocol import failure_result
+
+        pending = list(reversed(cells))
+        attempts: dict[str, int] = {}
+        start_failures = 0
+        window, window_at = self._window(client), time.monotonic()
+        ac = as_completed(loop=client.loop, with_results=True, raise_errors=False)
+
+        def submit(cell: Cell) -> None:
+            n = attempts[cell.cell_id] = attempts.get(cell.cell_id, 0) + 1
+            fut = client.submit(_run_cell_task, cell, self.spec, self.token, pure=False,
+                                key=f"bench-{self.token}-{cell.cell_id}-{n}")
+            self._in_flight[fut] = cell
+            ac.add(fut)
+
+        def fill() -> None:
+            while pending and len(self._in_flight) < window:
+                submit(pending.pop())
+
+        fill()
+        while self._in_flight:
+            for fut, value in ac.next_batch(block=True):
+                cell = self._in_flight.pop(fut)
+                result = None
+                if fut.status == "finished":
+                    result = value
+                elif fut.status == "cancelled":
+                    raise CommandError(f"the Dask scheduler cancelled cell {cell.cell_id} (was it "
+                                       "restarted or shut down?); finished cells are stored, "
+                                       "re-run to resume")
+                else:
+                    exc = value[1]
+                    if isinstance(exc, KilledWorker):
+                        n = attempts[cell.cell_id]
+                        if n <= self.retries:
+                            submit(cell)
+                            continue
+                        result = failure_result(
+                            cell, CRASHED, f"its Dask worker died on each of {n} attempt(s) "
+                            f"(--retries {self.retries}); last: {exc}")
+                    elif isinstance(exc, SandboxStartError):
+                        start_failures += 1
+                        if start_failures > 3:
+                            raise CommandError(f"Dask workers cannot run cells: {exc}") from None
+                        submit(cell)
+                        continue
+                    else:
+                        result = failure_result(cell, ERROR, f"{type(exc).__name__} on the Dask "
+                                                f"worker: {exc}")
+                fut.release()
+                on_result(result)
+            if time.monotonic() - window_at > 5.0:  # workers may join or leave
+                window, window_at = self._window(client), time.monotonic()
+            fill()
