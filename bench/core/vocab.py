@@ -28,6 +28,10 @@ TEST_PRIORS = ("same", "natural", "balanced")  # or explicit shares {label = sha
 FAMILIES = ("dnn", "bagging", "boosting", "baseline")
 SAMPLER_KINDS = ("none", "weight", "over", "under", "clean", "combine")
 
+# ---- executors (`bench run --executor`) -------------------------------------------------------
+LOCAL, DASK = "local", "dask"
+EXECUTORS = (LOCAL, DASK)
+
 # ---- decision rules -------------------------------------------------------------------------
 ARGMAX, TUNED, PRIOR = "argmax", "tuned", "prior"
 DECISIONS = (ARGMAX, TUNED, PRIOR)
