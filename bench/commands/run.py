@@ -9,8 +9,9 @@ from pathlib import Path
 
 from bench.core.cell import CellResult, RunOptions
 from bench.core.errors import CommandError
-from bench.core.vocab import SKIPPED
-from bench.execute import RunSummary
+from bench.core.vocab import DASK, LOCAL, SKIPPED
+from bench.execute import RunSummary, execute
+from bench.execute.engines import check_executor, make_executor
 from bench.execute.local import run_cells
 from bench.protocol import failure_result
 from bench.store import Store
@@ -91,12 +92,24 @@ def run_suite(suite_path: str | Path, results: str | Path | None = None, *,
               workers: int | None = None, threads: int = 1, timeout_s: float | None = None,
               fresh: bool = False, device: str = "cpu",
               on_start: Callable[[RunPlan], None] | None = None,
-              on_result: Callable[[CellResult], None] | None = None) -> tuple[RunPlan, RunSummary]:
-    """Check the options, prepare the store and run what is left; on_start sees the plan."""
+              on_result: Callable[[CellResult], None] | None = None,
+              executor: str = LOCAL, scheduler: str | None = None,
+              retries: int = 1) -> tuple[RunPlan, RunSummary]:
+    """Check the options, prepare the store and run what is left; on_start sees the plan.
+
+    `executor` local (this machine's process pool) or dask (`scheduler` an address, or None for
+    an embedded local cluster; `retries`: new attempts for a cell whose Dask worker died).
+    """
     check_run_options(workers, threads, timeout_s, device, results)
+    check_executor(executor, scheduler, retries, workers)
     rp = prepare(suite_path, results, fresh)
     if on_start is not None:
         on_start(rp)
+    if executor == DASK:
+        engine = make_executor(DASK, workers=workers, threads=threads,
+                               timeout_s=timeout_s or rp.suite.timeout_s, device=device,
+                               options=run_options(rp.suite), scheduler=scheduler, retries=retries)
+        return rp, execute(rp.todo, rp.store, engine, on_result)
     summary = run_cells(rp.todo, rp.store, workers=workers, threads=threads,
                         timeout_s=timeout_s or rp.suite.timeout_s, device=device,
                         on_result=on_result, options=run_options(rp.suite))
