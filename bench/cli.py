@@ -90,6 +90,9 @@ def run(
     fresh: Annotated[bool, typer.Option(help="recompute every cell instead of resuming")] = False,
     device: Annotated[str, typer.Option(help="cpu, cuda or cuda:N (models that support it)")] = "cpu",
     leaderboard: Annotated[bool, typer.Option(help="print the leaderboard at the end")] = True,
+    executor: Annotated[str, typer.Option(help="local (process pool) or dask (see docs/scale-out.md)")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler tcp://HOST:PORT (default: an embedded local cluster)")] = None,
+    retries: Annotated[int, typer.Option(help="new attempts for a cell whose Dask worker died")] = 1,
 ) -> None:
     """Run a suite into a parquet store; finished cells are kept and skipped on re-run."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -115,7 +118,8 @@ def run(
 
     try:
         rp, summary = run_suite(suite, results, workers=workers, threads=threads, timeout_s=timeout,
-                                fresh=fresh, device=device, on_start=on_start, on_result=on_result)
+                                fresh=fresh, device=device, on_start=on_start, on_result=on_result,
+                                executor=executor, scheduler=scheduler, retries=retries)
     finally:
         progress.stop()
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(summary.statuses.items())) or "nothing to run"
@@ -260,6 +264,9 @@ def baseline_update_cmd(
     threads: Annotated[int, typer.Option(help="threads per cell")] = 1,
     timeout: Annotated[Optional[float], typer.Option(help="per-cell timeout (default: the suite's)")] = None,
     allow_failures: Annotated[bool, typer.Option(help="record failed cells in the baseline")] = False,
+    executor: Annotated[str, typer.Option(help="local (process pool) or dask (see docs/scale-out.md)")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler tcp://HOST:PORT (default: an embedded local cluster)")] = None,
+    retries: Annotated[int, typer.Option(help="new attempts for a cell whose Dask worker died")] = 1,
 ) -> None:
     """Re-run SUITE from scratch on CPU and replace <root>/<suite name>/ with it (deliberately)."""
     from bench.commands.baseline import update_baseline
@@ -273,7 +280,8 @@ def baseline_update_cmd(
             console.print(failure_line(result.row), highlight=False)
 
     up = update_baseline(suite, root, workers=workers, threads=threads, timeout_s=timeout,
-                         allow_failures=allow_failures, on_start=on_start, on_result=on_result)
+                         allow_failures=allow_failures, on_start=on_start, on_result=on_result,
+                         executor=executor, scheduler=scheduler, retries=retries)
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(up.summary.statuses.items()))
     console.print(f"baseline {'replaced' if up.replaced else 'created'}: {up.path} "
                   f"({statuses}, {up.summary.elapsed_s:.1f} s); commit it with "

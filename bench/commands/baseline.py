@@ -19,8 +19,9 @@ from pathlib import Path
 
 from bench.core.cell import CellResult
 from bench.core.errors import BenchError, CommandError
-from bench.core.vocab import FINISHED
+from bench.core.vocab import FINISHED, LOCAL
 from bench.execute import RunSummary
+from bench.execute.engines import check_executor
 from bench.commands.run import RunPlan, check_run_options, run_suite, store_dir_name
 from bench.store import TABLES, Store
 from bench.suite import load_suite
@@ -74,9 +75,12 @@ def update_baseline(suite_path: str | Path, root: str | Path = DEFAULT_ROOT, *,
                     workers: int | None = None, threads: int = 1,
                     timeout_s: float | None = None, allow_failures: bool = False,
                     on_start: Callable[[RunPlan], None] | None = None,
-                    on_result: Callable[[CellResult], None] | None = None) -> BaselineUpdate:
+                    on_result: Callable[[CellResult], None] | None = None,
+                    executor: str = LOCAL, scheduler: str | None = None,
+                    retries: int = 1) -> BaselineUpdate:
     """Run the suite (on CPU) into a temporary store and swap it in as `<root>/<suite name>`."""
     check_run_options(workers, threads, timeout_s)
+    check_executor(executor, scheduler, retries, workers)
     suite = load_suite(suite_path)
     if Path(root).exists() and not Path(root).is_dir():
         raise CommandError(f"--root {root}: is a file; allowed: a directory of baselines")
@@ -87,7 +91,8 @@ def update_baseline(suite_path: str | Path, root: str | Path = DEFAULT_ROOT, *,
     try:
         _, summary = run_suite(suite_path, tmp, workers=workers, threads=threads,
                                timeout_s=timeout_s, fresh=True, device="cpu",
-                               on_start=on_start, on_result=on_result)
+                               on_start=on_start, on_result=on_result,
+                               executor=executor, scheduler=scheduler, retries=retries)
         if summary.interrupted:
             raise BaselineError("the run was interrupted; the baseline was left unchanged")
         failed = {k: v for k, v in summary.statuses.items() if k not in FINISHED}
