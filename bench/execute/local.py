@@ -1,10 +1,16 @@
 """Local executor: a pool of spawned, long-lived worker processes, one cell at a time each.
 
-A cell that raises becomes a row with status error (in the worker); one that crashes its
-process becomes `crashed` (or `oom` when the kernel's OOM killer is the likely cause); one that
-passes its timeout becomes `timeout` and its worker's whole process group is killed. Dead workers
-are replaced; only their cell is marked. The driver alone writes the store, one durable write
-per finished cell, so Ctrl-C or a kill loses nothing that finished.
+A cell that raises becomes a row with status error (in the worker); one whose process dies
+becomes `crashed`, its message naming the signal or exit code; one that passes its timeout
+becomes `timeout`; one past the memory cap becomes `oom` with its peak. `oom` is also used when a
+worker is SIGKILLed while the kernel's OOM-kill counter of its memory cgroup rises; a SIGKILL of
+unknown origin stays `crashed`. A dead or killed worker's whole process group is killed and the
+worker replaced; only its cell is marked. The driver alone writes the store, one durable write
+per finished cell, so Ctrl-C, SIGTERM or a kill loses nothing that finished; workers die with
+the driver (see `bench.execute.worker`).
+
+The dispatch loop hands a worker its next cell as soon as its result arrives, before the result
+is written, so that workers never wait for the store.
 """
 
 from __future__ import annotations
@@ -12,9 +18,12 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import threading
 import time
+from collections import deque
 from collections.abc import Sequence
 from multiprocessing.connection import wait
+from pathlib import Path
 from typing import Any
 
 from bench.core.cell import Cell, CellResult, RunOptions
@@ -28,22 +37,44 @@ def default_workers(threads_per_cell: int) -> int:
     return max(1, (os.cpu_count() or 1) // max(1, threads_per_cell))
 
 
+def signal_name(sig: int) -> str:
+    try:
+        return signal.Signals(sig).name
+    except ValueError:
+        return f"signal {sig}"
+
+
 class _Worker:
-    def __init__(self, ctx: Any, threads: int, device: str, options: RunOptions | None = None) -> None:
+    def __init__(self, ctx: Any, threads: int, device: str, options: RunOptions | None,
+                 timeout_s: float | None, memory_limit: int | None,
+                 oom_file: Path | None) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=worker_main, args=(child, threads, device, options),
-                                daemon=True)
-        self.proc.start()
+        self.proc = ctx.Process(target=worker_main, daemon=True,
+                                args=(child, threads, device, options, timeout_s, memory_limit,
+                                      os.getpid()))
+        _start_ignoring_sigint(self.proc)
         child.close()
         self.ready = False
         self.cell: Cell | None = None
         self.deadline = float("inf")
         self.n_done = 0
+        self.timeout_s = timeout_s
+        self.oom_file = oom_file
+        self.oom_kills: int | None = None
 
     def send(self, cell: Cell, timeout_s: float) -> None:
+        from bench.protocol.memory import oom_kills
+
         self.cell = cell
         self.deadline = time.monotonic() + timeout_s
+        self.oom_kills = oom_kills(self.oom_file)
         self.conn.send(cell)
+
+    def recv(self) -> tuple[str, Any]:
+        try:
+            return self.conn.recv()
+        except (EOFError, OSError):
+            return "dead", None
 
     def kill(self) -> None:
         try:
@@ -55,29 +86,59 @@ class _Worker:
         self.proc.join(timeout=5)
         self.conn.close()
 
-    def stop(self) -> None:
+    def retire(self) -> None:
+        """Ask an idle worker to exit (it is joined later, see `_reap`)."""
         try:
             self.conn.send(None)
         except (OSError, BrokenPipeError):
             pass
-        self.proc.join(timeout=2)
-        if self.proc.is_alive():
-            self.kill()
+
+    def death(self) -> tuple[str, str]:
+        """(status, message) for a worker that died while running its cell."""
+        from bench.protocol.memory import oom_kills
+
+        self.proc.join(timeout=1)
+        code = self.proc.exitcode
+        if time.monotonic() > self.deadline:  # its own watchdog acted on the timeout
+            return TIMEOUT, f"exceeded the {self.timeout_s:g} s timeout; worker killed"
+        if code is not None and code < 0:
+            sig = -code
+            what = f"worker killed by {signal_name(sig)} (signal {sig})"
+            before, after = self.oom_kills, oom_kills(self.oom_file)
+            if sig == signal.SIGKILL and before is not None and after is not None and after > before:
+                return OOM, f"{what}: the kernel's out-of-memory killer (the oom_kill count of " \
+                            f"its memory cgroup rose from {before} to {after})"
+            return CRASHED, what
+        return CRASHED, f"worker exited with code {code}"
 
 
-def _death_status(exitcode: int | None) -> tuple[str, str]:
-    if exitcode is not None and exitcode < 0:
-        sig = -exitcode
-        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
-        if sig == signal.SIGKILL:
-            return OOM, f"worker killed by {name} (most likely the kernel's out-of-memory killer)"
-        return CRASHED, f"worker process died from signal {name}"
-    return CRASHED, f"worker process exited with code {exitcode}"
+def _start_ignoring_sigint(proc: Any) -> None:
+    """Start a worker with SIGINT ignored from its first instruction (an ignored signal survives
+    exec): Ctrl-C during its start-up would otherwise print a traceback from the worker."""
+    if threading.current_thread() is not threading.main_thread():
+        proc.start()
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        proc.start()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def oom_result(cell: Cell, info: dict[str, float]) -> CellResult:
+    from bench.protocol import failure_result
+
+    result = failure_result(cell, OOM, f"memory limit exceeded: {info['peak_mb']:.0f} MB resident "
+                                       f"(worker and its child processes) over the limit of "
+                                       f"{info['limit_mb']:.0f} MB; worker killed")
+    result.row["peak_mb"] = float(info["peak_mb"])
+    return result
 
 
 def run_in_process(cells: Sequence[Cell], on_result: ResultHook, threads: int = 1,
                    device: str = "cpu", options: RunOptions | None = None) -> None:
-    """No isolation (debugging, `--workers 0`): a crash or hang here stops the run."""
+    """No isolation (debugging, `--workers 0`): a crash or hang here stops the run, and neither
+    the timeout nor the memory cap applies."""
     from bench.execute.worker import limit_threads
     from bench.protocol import run_cell_safely
 
@@ -88,66 +149,91 @@ def run_in_process(cells: Sequence[Cell], on_result: ResultHook, threads: int = 
 
 def run_pool(cells: Sequence[Cell], on_result: ResultHook, workers: int, threads: int = 1,
              timeout_s: float = 600.0, device: str = "cpu", recycle_after: int = 200,
-             options: RunOptions | None = None) -> None:
-    """Run cells in isolated worker processes; every cell produces exactly one result."""
+             options: RunOptions | None = None, memory_limit: int | None = None) -> None:
+    """Run cells in isolated worker processes; every cell produces exactly one result.
+
+    Call it from the main thread: on Linux workers die with the thread that started them.
+    """
     from bench.protocol import failure_result
+    from bench.protocol.memory import oom_kill_file
 
     ctx = mp.get_context("spawn")
-    pending = list(reversed(cells))
-    pool = [_Worker(ctx, threads, device, options) for _ in range(min(workers, len(cells)))]
+    oom_file = oom_kill_file()
+    pending = deque(cells)
+
+    def new_worker() -> _Worker:
+        return _Worker(ctx, threads, device, options, timeout_s, memory_limit, oom_file)
+
+    def dispatch(w: _Worker) -> None:
+        if pending and w.ready and w.cell is None:
+            w.send(pending.popleft(), timeout_s)
+
+    pool = [new_worker() for _ in range(min(workers, len(cells)))]
+    retired: list[_Worker] = []
+    results: deque[CellResult] = deque()  # received, not yet handed to on_result
     start_failures = 0
     try:
         while pending or any(w.cell is not None for w in pool):
-            for w in pool:
-                if w.ready and w.cell is None and pending:
-                    w.send(pending.pop(), timeout_s)
             now = time.monotonic()
-            wait_s = max(0.0, min([w.deadline for w in pool] + [now + 1.0]) - now)
-            ready = wait([w.conn for w in pool] + [w.proc.sentinel for w in pool], timeout=wait_s)
-            replace: list[tuple[_Worker, CellResult | None]] = []
-            for w in pool:
+            wait_s = min(1.0, max(0.0, min(w.deadline for w in pool) - now))
+            ready = set(wait([w.conn for w in pool] + [w.proc.sentinel for w in pool],
+                             timeout=wait_s))
+            for i, w in enumerate(pool):
                 if w.conn in ready:
-                    try:
-                        kind, payload = w.conn.recv()
-                    except (EOFError, OSError):
-                        kind, payload = "dead", None
+                    kind, payload = w.recv()
                     if kind == "ready":
                         w.ready = True
+                        dispatch(w)
                         continue
                     if kind == "result":
                         w.cell, w.deadline = None, float("inf")
-                        on_result(payload)
+                        results.append(payload)
                         w.n_done += 1
                         if w.n_done >= recycle_after:  # bound memory growth of long runs
-                            w.stop()
-                            replace.append((w, None))
+                            w.retire()
+                            retired.append(w)
+                            pool[i] = new_worker()
+                        else:
+                            dispatch(w)  # before the result is written: no idle worker
                         continue
-                if w in [r[0] for r in replace]:
-                    continue
-                if not w.proc.is_alive() and (w.conn in ready or w.proc.sentinel in ready):
-                    w.proc.join(timeout=1)
-                    status, message = _death_status(w.proc.exitcode)
-                    result = failure_result(w.cell, status, message) if w.cell else None
-                    if w.cell is None and not w.ready:
+                    if kind == "oom" and w.cell is not None:
+                        results.append(oom_result(w.cell, payload))
+                        w.kill()
+                        pool[i] = new_worker()
+                        continue
+                if (w.conn in ready or w.proc.sentinel in ready) and not w.proc.is_alive():
+                    if w.cell is not None:
+                        results.append(failure_result(w.cell, *w.death()))
+                    elif not w.ready:
                         start_failures += 1
                         if start_failures > 3:
-                            raise RuntimeError(f"worker processes fail to start: {message}")
+                            raise RuntimeError("worker processes fail to start: exit code "
+                                               f"{w.proc.exitcode}")
                     w.kill()
-                    replace.append((w, result))
+                    pool[i] = new_worker()
                 elif w.cell is not None and time.monotonic() > w.deadline:
                     w.kill()
-                    replace.append((w, failure_result(
-                        w.cell, TIMEOUT, f"exceeded the {timeout_s:g} s timeout; worker killed")))
-            for w, result in replace:
-                if result is not None:
-                    on_result(result)
-                pool[pool.index(w)] = _Worker(ctx, threads, device, options)
+                    results.append(failure_result(
+                        w.cell, TIMEOUT, f"exceeded the {timeout_s:g} s timeout; worker killed"))
+                    pool[i] = new_worker()
+            while results:
+                on_result(results.popleft())
+            retired = [w for w in retired if w.proc.is_alive()]
     finally:
+        try:  # interrupted between receiving results and writing them: write them still
+            while results:
+                on_result(results.popleft())
+        except BaseException:  # noqa: BLE001 — a second interrupt: the kill below comes first
+            pass
         for w in pool:
-            if w.cell is not None:
+            if w.cell is not None or not w.ready:
                 w.kill()
             else:
-                w.stop()
+                w.retire()
+        for w in pool + retired:
+            w.proc.join(timeout=2)
+            if w.proc.is_alive():
+                w.kill()
 
 
 class LocalExecutor(Executor):
@@ -157,26 +243,29 @@ class LocalExecutor(Executor):
 
     def __init__(self, workers: int | None = None, threads: int = 1, timeout_s: float = 600.0,
                  device: str = "cpu", options: RunOptions | None = None,
-                 recycle_after: int = 200) -> None:
+                 recycle_after: int = 200, memory_limit: int | None = None) -> None:
         self.workers = default_workers(threads) if workers is None else workers
         self.threads = threads
         self.timeout_s = timeout_s
         self.device = device
         self.options = options
         self.recycle_after = recycle_after
+        self.memory_limit = memory_limit
 
     def map(self, cells: Sequence[Cell], on_result: ResultHook) -> None:
         if self.workers == 0:
             run_in_process(cells, on_result, self.threads, self.device, self.options)
         else:
             run_pool(cells, on_result, self.workers, self.threads, self.timeout_s, self.device,
-                     self.recycle_after, self.options)
+                     self.recycle_after, self.options, self.memory_limit)
 
 
 def run_cells(cells: Sequence[Cell], store: Store, *, workers: int | None = None,
               threads: int = 1, timeout_s: float = 600.0, device: str = "cpu",
               on_result: ResultHook | None = None,
-              options: RunOptions | None = None) -> RunSummary:
+              options: RunOptions | None = None,
+              memory_limit: int | None = None) -> RunSummary:
     """Run cells on the local executor, writing each result to the store as soon as it exists."""
-    executor = LocalExecutor(workers, threads, timeout_s, device, options)
+    executor = LocalExecutor(workers, threads, timeout_s, device, options,
+                             memory_limit=memory_limit)
     return execute(cells, store, executor, on_result)

@@ -1,9 +1,102 @@
-"""Peak resident memory of a cell, sampled in a thread (covers native allocations)."""
+"""Memory of a cell: its peak (sampled in a thread), the resident memory of a process tree (the
+per-cell cap), and the kernel's out-of-memory kill counter (to name `oom` only when it is known).
+
+Why resident memory (RSS) sampled, not `RLIMIT_AS`/`RLIMIT_DATA`: those limit *virtual* memory,
+which numpy, torch, LightGBM and CUDA reserve far beyond what they touch (a cap of 4 GB on
+address space kills torch at import), and a failed allocation under them surfaces as a segfault
+in native code as often as a `MemoryError`. Resident memory is what `peak_mb` reports and what
+the machine runs out of; sampling it every few milliseconds (the worker's own process and its
+children) overshoots the cap by at most what a cell allocates between two samples.
+"""
 
 from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
+
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def rss_bytes(pid: int | str = "self") -> int:
+    """Resident bytes of one process (0 when it is gone). Linux reads /proc; elsewhere only the
+    calling process is known, as its lifetime peak."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1]) * PAGE_BYTES
+    except (OSError, IndexError, ValueError):
+        if pid != "self" and pid != os.getpid():
+            return 0
+        import resource
+        import sys
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024  # macOS: bytes, Linux: KiB
+
+
+def child_pids(pid: int | str = "self") -> list[int]:
+    """Every descendant of `pid` (children of each of its threads, recursively); [] off Linux."""
+    out: list[int] = []
+    todo = [str(pid)]
+    while todo:
+        p = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{p}/task")
+        except OSError:
+            continue
+        for tid in tasks:
+            try:
+                with open(f"/proc/{p}/task/{tid}/children", "rb") as f:
+                    kids = f.read().split()
+            except OSError:
+                continue
+            for k in kids:
+                out.append(int(k))
+                todo.append(k.decode())
+    return out
+
+
+def tree_rss_bytes(children: list[int]) -> int:
+    """Resident bytes of this process plus the given descendants (shared pages count twice:
+    an upper bound, which is the safe side of a cap)."""
+    return rss_bytes() + sum(rss_bytes(c) for c in children)
+
+
+def oom_kill_file(pid: int | str = "self") -> Path | None:
+    """The file holding the kernel's OOM-kill counter of the memory cgroup of `pid`
+    (cgroup v2 `memory.events`, v1 `memory.oom_control`), or None where there is none."""
+    try:
+        lines = Path(f"/proc/{pid}/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    root = Path("/sys/fs/cgroup")
+    candidates: list[Path] = []
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        rel = path.lstrip("/")
+        if controllers == "":  # v2 unified hierarchy
+            candidates += [root / rel / "memory.events", root / "memory.events"]
+        elif "memory" in controllers.split(","):
+            candidates += [root / "memory" / rel / "memory.oom_control",
+                           root / "memory" / "memory.oom_control"]
+    for c in candidates:  # a container sees its own cgroup as the root: the second candidate
+        if c.is_file() and oom_kills(c) is not None:
+            return c
+    return None
+
+
+def oom_kills(path: Path | None) -> int | None:
+    """The `oom_kill` counter in a cgroup memory file (None when unreadable)."""
+    if path is None:
+        return None
+    try:
+        for line in path.read_text().splitlines():
+            key, _, value = line.partition(" ")
+            if key == "oom_kill":
+                return int(value)
+    except (OSError, ValueError):
+        return None
+    return None
 
 
 class PeakMemory:
@@ -17,13 +110,7 @@ class PeakMemory:
 
     @staticmethod
     def rss_mb() -> float:
-        try:
-            with open("/proc/self/statm") as f:
-                return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-        except OSError:  # not Linux: fall back to the lifetime peak
-            import resource
-
-            return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return rss_bytes() / 2**20
 
     def _run(self) -> None:
         while not self._stop.is_set():
