@@ -28,6 +28,7 @@ from bench.core.vocab import (
 from bench.core.params import check_params, with_defaults
 from bench.core.plugins import load_plugins
 from bench.core.registry import Registry
+from bench.core.units import parse_bytes
 from bench.data.profiles import parse_rank
 from bench.data.registry import DATASETS
 from bench.models.registry import MODELS
@@ -37,7 +38,7 @@ TOP_KEYS = {
     "name": str, "description": str, "folds": int, "holdout": float, "repeats": int,
     "validation": float, "timeout_s": float, "seed": int, "samplers": list,
     "decompositions": list, "decisions": list, "store_predictions": bool, "metric": str,
-    "bootstrap": int,
+    "bootstrap": int, "memory_limit": object,  # a size ("4GB") or bytes: parse_bytes checks it
     "imbalance": dict, "datasets": list, "models": list,
 }
 IMBALANCE_KEYS = {"profile", "ratios", "minority", "test_prior"}
@@ -61,6 +62,7 @@ class Suite:
     store_predictions: bool = False
     bootstrap: int = 0  # resamples of the test part for per-cell CIs (0: off); an output option
     metric: str = "macro_f1"
+    memory_limit: int | None = None  # bytes of resident memory per cell (None: no cap); run option
     profiles: tuple[str, ...] = ("natural",)
     ratios: tuple[float, ...] = (1.0,)
     minority: tuple[Any, ...] | str = "rarest"
@@ -321,6 +323,11 @@ def parse_suite(raw: dict[str, Any], source: str = "suite") -> Suite:
         if not (raw["bootstrap"] == 0 or 20 <= raw["bootstrap"] <= 10000):
             errors.append(f"bootstrap: {raw['bootstrap']!r} must be 0 (off) or from 20 to 10000")
         kw["bootstrap"] = raw["bootstrap"]
+    if "memory_limit" in raw:
+        try:
+            kw["memory_limit"] = parse_bytes(raw["memory_limit"])
+        except ValueError as exc:
+            errors.append(f"memory_limit: {exc}")
     for key in ("description", "seed", "store_predictions"):
         if key in raw:
             kw[key] = raw[key]
