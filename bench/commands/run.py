@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.core.cell import CellResult, RunOptions
 from bench.core.errors import CommandError
+from bench.core.units import parse_bytes
 from bench.core.vocab import DASK, LOCAL, SKIPPED
 from bench.execute import RunSummary, execute
 from bench.execute.engines import check_executor, make_executor
 from bench.execute.local import run_cells
+from bench.execute.progress import LOG_NAME, RunLog
 from bench.protocol import failure_result
 from bench.store import Store
 from bench.suite import Suite, load_suite, plan
@@ -33,9 +36,17 @@ DEVICE = re.compile(r"cpu|cuda(:\d+)?")
 
 def check_run_options(workers: int | None = None, threads: int = 1,
                       timeout_s: float | None = None, device: str = "cpu",
-                      results: str | Path | None = None) -> None:
+                      results: str | Path | None = None,
+                      memory_limit: str | int | None = None) -> int | None:
     """Refuse command-line values that cannot work, before anything runs (a negative worker
-    count used to hang the pool; a zero timeout kills every cell)."""
+    count used to hang the pool; a zero timeout kills every cell). Returns the memory limit in
+    bytes (None: none given)."""
+    limit = None
+    if memory_limit is not None:
+        try:
+            limit = parse_bytes(memory_limit)
+        except ValueError as exc:
+            raise CommandError(f"--memory-limit {exc}") from None
     if workers is not None and workers < 0:
         raise CommandError(f"--workers {workers}: allowed: 0 (in-process, no isolation) or a "
                            "positive number of worker processes")
@@ -48,6 +59,7 @@ def check_run_options(workers: int | None = None, threads: int = 1,
     if results is not None and Path(results).exists() and not Path(results).is_dir():
         raise CommandError(f"--results {results}: is a file; allowed: a results store directory "
                            "(existing or new)")
+    return limit
 
 
 def store_dir_name(name: str) -> str:
@@ -94,17 +106,50 @@ def run_suite(suite_path: str | Path, results: str | Path | None = None, *,
               on_start: Callable[[RunPlan], None] | None = None,
               on_result: Callable[[CellResult], None] | None = None,
               executor: str = LOCAL, scheduler: str | None = None,
-              retries: int = 1) -> tuple[RunPlan, RunSummary]:
+              retries: int = 1, memory_limit: str | int | None = None,
+              log: bool = True) -> tuple[RunPlan, RunSummary]:
     """Check the options, prepare the store and run what is left; on_start sees the plan.
 
     `executor` local (this machine's process pool) or dask (`scheduler` an address, or None for
     an embedded local cluster; `retries`: new attempts for a cell whose Dask worker died).
+    `memory_limit` (e.g. "4GB"; default: the suite's `memory_limit`) caps each cell's resident
+    memory. `log`: append to `<store>/run.log` (start, options, one line per cell, end).
     """
-    check_run_options(workers, threads, timeout_s, device, results)
+    limit = check_run_options(workers, threads, timeout_s, device, results, memory_limit)
     check_executor(executor, scheduler, retries, workers)
     rp = prepare(suite_path, results, fresh)
     if on_start is not None:
         on_start(rp)
+    limit = limit if limit is not None else rp.suite.memory_limit
+    with RunLog(rp.store.path / LOG_NAME) if log else nullcontext() as run_log:
+        if run_log is not None:
+            run_log.start(suite=rp.suite.name, store=str(rp.store.path), cells=rp.n_cells,
+                          finished=rp.n_finished, skipped=rp.n_skipped, todo=len(rp.todo),
+                          executor=executor, scheduler=scheduler, workers=workers,
+                          threads=threads, timeout_s=timeout_s or rp.suite.timeout_s,
+                          memory_limit=limit, device=device, fresh=fresh)
+
+            def logged(result: CellResult, then: Callable[[CellResult], None] | None = on_result) -> None:
+                run_log.cell(result.row)
+                if then is not None:
+                    then(result)
+
+            hook: Callable[[CellResult], None] | None = logged
+        else:
+            hook = on_result
+        rp, summary = _execute(rp, hook, workers=workers, threads=threads, timeout_s=timeout_s,
+                               device=device, executor=executor, scheduler=scheduler,
+                               retries=retries, memory_limit=limit)
+        if run_log is not None:
+            run_log.end(summary.statuses, summary.elapsed_s, summary.interrupted,
+                        summary.stop_signal)
+    return rp, summary
+
+
+def _execute(rp: RunPlan, on_result: Callable[[CellResult], None] | None, *,
+             workers: int | None, threads: int, timeout_s: float | None, device: str,
+             executor: str, scheduler: str | None, retries: int,
+             memory_limit: int | None) -> tuple[RunPlan, RunSummary]:
     if executor == DASK:
         engine = make_executor(DASK, workers=workers, threads=threads,
                                timeout_s=timeout_s or rp.suite.timeout_s, device=device,
@@ -112,5 +157,6 @@ def run_suite(suite_path: str | Path, results: str | Path | None = None, *,
         return rp, execute(rp.todo, rp.store, engine, on_result)
     summary = run_cells(rp.todo, rp.store, workers=workers, threads=threads,
                         timeout_s=timeout_s or rp.suite.timeout_s, device=device,
-                        on_result=on_result, options=run_options(rp.suite))
+                        on_result=on_result, options=run_options(rp.suite),
+                        memory_limit=memory_limit)
     return rp, summary
