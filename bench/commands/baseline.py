@@ -77,9 +77,10 @@ def update_baseline(suite_path: str | Path, root: str | Path = DEFAULT_ROOT, *,
                     on_start: Callable[[RunPlan], None] | None = None,
                     on_result: Callable[[CellResult], None] | None = None,
                     executor: str = LOCAL, scheduler: str | None = None,
-                    retries: int = 1) -> BaselineUpdate:
-    """Run the suite (on CPU) into a temporary store and swap it in as `<root>/<suite name>`."""
-    check_run_options(workers, threads, timeout_s)
+                    retries: int = 1, memory_limit: str | int | None = None) -> BaselineUpdate:
+    """Run the suite (on CPU) into a temporary store and swap it in as `<root>/<suite name>`
+    (without a run.log: the committed baseline holds results only)."""
+    check_run_options(workers, threads, timeout_s, memory_limit=memory_limit)
     check_executor(executor, scheduler, retries, workers)
     suite = load_suite(suite_path)
     if Path(root).exists() and not Path(root).is_dir():
@@ -92,7 +93,8 @@ def update_baseline(suite_path: str | Path, root: str | Path = DEFAULT_ROOT, *,
         _, summary = run_suite(suite_path, tmp, workers=workers, threads=threads,
                                timeout_s=timeout_s, fresh=True, device="cpu",
                                on_start=on_start, on_result=on_result,
-                               executor=executor, scheduler=scheduler, retries=retries)
+                               executor=executor, scheduler=scheduler, retries=retries,
+                               memory_limit=memory_limit, log=False)
         if summary.interrupted:
             raise BaselineError("the run was interrupted; the baseline was left unchanged")
         failed = {k: v for k, v in summary.statuses.items() if k not in FINISHED}
