@@ -14,7 +14,6 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from bench.core.errors import BenchError
-from bench.core.vocab import OK
 
 # Values from data, suites and stores are printed as `Text` (never markup), and no console turns
 # `:name:` codes into emoji: every label, parameter and message reads exactly as it was given.
@@ -23,12 +22,6 @@ console = Console(stderr=True, emoji=False)
 
 def stdout() -> Console:
     return Console(emoji=False)
-
-
-def failure_line(row: dict[str, Any]) -> Text:
-    """`<status> model / sampler / dataset: message` of a failed cell, drawn literally."""
-    what = f"{row['model']} / {row['sampler']} / {row['dataset']}: {str(row.get('error', ''))[:200]}"
-    return Text.assemble((str(row["status"]), "yellow"), " ", what)
 
 
 class _Group(TyperGroup):
@@ -93,41 +86,38 @@ def run(
     executor: Annotated[str, typer.Option(help="local (process pool) or dask (see docs/scale-out.md)")] = "local",
     scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler tcp://HOST:PORT (default: an embedded local cluster)")] = None,
     retries: Annotated[int, typer.Option(help="new attempts for a cell whose Dask worker died")] = 1,
+    memory_limit: Annotated[Optional[str], typer.Option(help="resident memory cap per cell, e.g. 512MB, 4GB, 1.5GiB (default: the suite's memory_limit)")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress and no failure lines: only the final summary and errors (failures are in <store>/run.log)")] = False,
 ) -> None:
     """Run a suite into a parquet store; finished cells are kept and skipped on re-run."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from bench.commands.run import run_suite
+    from bench.execute.progress import LOG_NAME, RunProgress
 
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeRemainingColumn(), console=console, transient=False)
-    task = {}
+    progress = RunProgress(console, quiet=quiet)
 
     def on_start(rp) -> None:  # type: ignore[no-untyped-def]
-        console.print(f"{rp.suite.name}: {rp.n_cells} cells — {rp.n_finished} already finished, "
-                      f"{rp.n_skipped} skipped, {len(rp.todo)} to run → {rp.store.path}",
-                      markup=False, highlight=False)
-        task["id"] = progress.add_task("cells", total=len(rp.todo))
-        progress.start()
-
-    def on_result(result) -> None:  # type: ignore[no-untyped-def]
-        row = result.row
-        if row["status"] != OK:
-            progress.console.print(failure_line(row), highlight=False)
-        progress.advance(task["id"])
+        if not quiet:
+            console.print(f"{rp.suite.name}: {rp.n_cells} cells — {rp.n_finished} already "
+                          f"finished, {rp.n_skipped} skipped, {len(rp.todo)} to run → "
+                          f"{rp.store.path}", markup=False, highlight=False)
+        progress.start(len(rp.todo))
 
     try:
         rp, summary = run_suite(suite, results, workers=workers, threads=threads, timeout_s=timeout,
-                                fresh=fresh, device=device, on_start=on_start, on_result=on_result,
-                                executor=executor, scheduler=scheduler, retries=retries)
+                                fresh=fresh, device=device, on_start=on_start,
+                                on_result=lambda result: progress.result(result.row),
+                                executor=executor, scheduler=scheduler, retries=retries,
+                                memory_limit=memory_limit)
     finally:
         progress.stop()
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(summary.statuses.items())) or "nothing to run"
-    console.print(f"done in {summary.elapsed_s:.1f} s: {statuses}")
-    if leaderboard:
+    stopped = f"; stopped by signal {summary.stop_signal}, finished cells kept" if summary.interrupted else ""
+    console.print(f"done in {summary.elapsed_s:.1f} s: {statuses}{stopped} (log: "
+                  f"{rp.store.path / LOG_NAME})", markup=False, highlight=False)
+    if leaderboard and not summary.interrupted:
         show_leaderboard(rp.store.path, metric=rp.suite.metric)
     if summary.interrupted:
-        raise typer.Exit(130)
+        raise typer.Exit(summary.exit_code)
 
 
 def show_leaderboard(store: Path, metric: Optional[str] = None, by: Optional[str] = None,
@@ -267,21 +257,29 @@ def baseline_update_cmd(
     executor: Annotated[str, typer.Option(help="local (process pool) or dask (see docs/scale-out.md)")] = "local",
     scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler tcp://HOST:PORT (default: an embedded local cluster)")] = None,
     retries: Annotated[int, typer.Option(help="new attempts for a cell whose Dask worker died")] = 1,
+    memory_limit: Annotated[Optional[str], typer.Option(help="resident memory cap per cell, e.g. 4GB (default: the suite's memory_limit)")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress and no failure lines: only the final summary and errors")] = False,
 ) -> None:
     """Re-run SUITE from scratch on CPU and replace <root>/<suite name>/ with it (deliberately)."""
     from bench.commands.baseline import update_baseline
+    from bench.execute.progress import RunProgress
+
+    progress = RunProgress(console, quiet=quiet)
 
     def on_start(rp) -> None:  # type: ignore[no-untyped-def]
-        console.print(f"{rp.suite.name}: {len(rp.todo)} cells to run into a temporary store",
-                      markup=False, highlight=False)
+        if not quiet:
+            console.print(f"{rp.suite.name}: {len(rp.todo)} cells to run into a temporary store",
+                          markup=False, highlight=False)
+        progress.start(len(rp.todo))
 
-    def on_result(result) -> None:  # type: ignore[no-untyped-def]
-        if result.row["status"] != OK:
-            console.print(failure_line(result.row), highlight=False)
-
-    up = update_baseline(suite, root, workers=workers, threads=threads, timeout_s=timeout,
-                         allow_failures=allow_failures, on_start=on_start, on_result=on_result,
-                         executor=executor, scheduler=scheduler, retries=retries)
+    try:
+        up = update_baseline(suite, root, workers=workers, threads=threads, timeout_s=timeout,
+                             allow_failures=allow_failures, on_start=on_start,
+                             on_result=lambda result: progress.result(result.row),
+                             executor=executor, scheduler=scheduler, retries=retries,
+                             memory_limit=memory_limit)
+    finally:
+        progress.stop()
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(up.summary.statuses.items()))
     console.print(f"baseline {'replaced' if up.replaced else 'created'}: {up.path} "
                   f"({statuses}, {up.summary.elapsed_s:.1f} s); commit it with "
