@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from bench.core.cell import Cell, CellResult
 from bench.execute.signals import sigterm_as_interrupt, stop_signal
+from bench.core.errors import StoreError
 from bench.store import Store
 
 ResultHook = Callable[[CellResult], None]
@@ -68,6 +69,7 @@ def execute(cells: Sequence[Cell], store: Store, executor: Executor,
         if on_result is not None:
             on_result(result)
 
+    failed = False
     with sigterm_as_interrupt():  # SIGTERM: stop, keep, compact, like Ctrl-C
         try:
             if cells:
@@ -75,7 +77,14 @@ def execute(cells: Sequence[Cell], store: Store, executor: Executor,
         except KeyboardInterrupt as exc:
             summary.interrupted = True
             summary.stop_signal = stop_signal(exc)
+        except BaseException:
+            failed = True
+            raise
         finally:
             summary.elapsed_s = time.monotonic() - t0
-            store.compact()
+            try:
+                store.compact()
+            except StoreError:
+                if not failed:  # a run already failing (a full disk) reports its one error
+                    raise
     return summary
