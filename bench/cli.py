@@ -242,6 +242,27 @@ def compare_cmd(
     raise typer.Exit(result.exit_code)
 
 
+@app.command("report")
+def report_cmd(
+    store: Annotated[Path, typer.Argument(help="results store directory")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write")] = Path("report.html"),
+    metric: Annotated[Optional[str], typer.Option(help="metric to report (default: the suite's)")] = None,
+    contender: Annotated[Optional[str], typer.Option(
+        help="contender axes, comma-separated: model, sampler, decomposition, decision, tuning "
+             "(default model,sampler)")] = None,
+    where: Annotated[Optional[list[str]], typer.Option(
+        help="only cells matching k=v[,k2=v2] (v1|v2 for alternatives; repeatable)")] = None,
+) -> None:
+    """Write one self-contained HTML report (inline SVG, works offline): what ran, the summary
+    and CD diagram, metric and per-class recall/precision vs ratio, best sampler per model,
+    confusion matrices, learning curves, time vs quality, failures and skips."""
+    from bench.commands.report import build_report
+
+    result = build_report(store, output, metric=metric, contender=contender, where=where)
+    console.print(Text(f"report written: {result.path} ({result.n_bytes / 1024:.0f} KiB)"),
+                  highlight=False, soft_wrap=True)
+
+
 baseline_app = typer.Typer(no_args_is_help=True, help="The committed CI baseline store.")
 app.add_typer(baseline_app, name="baseline")
 

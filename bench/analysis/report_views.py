@@ -1,0 +1,153 @@
+"""The report's per-ratio and per-class views: pure functions over the store's tables.
+
+Why: an imbalanced-data benchmark is judged where the imbalance bites; these frames show a metric
+and each class's recall and precision as the imbalance ratio grows, keyed by dataset (a class
+label means something only within its dataset), with intervals over repeats x folds.
+
+Shared vocabulary: a *panel* is one combination of the task axes that vary in the store other
+than the ratio (at least the dataset; profile, test prior, minority when they vary), drawn as one
+small chart; `contender` is the label of the contender axes (default model and sampler).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from bench.analysis.leaderboard import t_interval
+from bench.analysis.tasks import DEFAULT_CONTENDER, LABEL_SEP, TASK_AXES
+from bench.core.vocab import FAILED, OK
+
+# The hook for inspection data (a later `inspect` table): one row per dataset x label (x ratio when
+# it has one) with the best recall any classifier can reach given the class overlap.
+CEILING_COLUMNS = ("dataset", "label", "recall_ceiling")
+
+
+def contender_labels(cells: pd.DataFrame, contender: Sequence[str] = DEFAULT_CONTENDER) -> pd.Series:
+    """`model + sampler` per row: the contender axes' values joined as `tasks.contender_label`
+    joins them, so the labels match the summary's."""
+    if cells.empty:
+        return pd.Series([], index=cells.index, dtype=object)
+    parts = [cells[a].map(lambda v: f"{v:g}" if isinstance(v, float) else str(v))
+             for a in contender]
+    out = parts[0]
+    for p in parts[1:]:
+        out = out + LABEL_SEP + p
+    return out.astype(object)
+
+
+def panel_axes(cells: pd.DataFrame) -> list[str]:
+    """The task axes other than the ratio that take more than one value (dataset always)."""
+    return ["dataset"] + [a for a in TASK_AXES if a not in ("dataset", "ratio") and a in cells
+                          and cells[a].nunique(dropna=False) > 1]
+
+
+def panel_labels(cells: pd.DataFrame, axes: Sequence[str]) -> pd.Series:
+    """`wine` or `wine · profile=step · minority=2`: the panel a row belongs to."""
+    if cells.empty:
+        return pd.Series([], index=cells.index, dtype=object)
+    out = cells[axes[0]].astype(str)
+    for a in axes[1:]:
+        out = out + f" · {a}=" + cells[a].astype(str)
+    return out.astype(object)
+
+
+def with_keys(cells: pd.DataFrame, contender: Sequence[str] = DEFAULT_CONTENDER) -> pd.DataFrame:
+    """The cells plus `contender` and `panel` columns."""
+    return cells.assign(contender=contender_labels(cells, contender),
+                        panel=panel_labels(cells, panel_axes(cells)))
+
+
+def _mean_ci(values: np.ndarray) -> tuple[float, float, float]:
+    v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
+    if not len(v):
+        return np.nan, np.nan, np.nan
+    m, hw = float(v.mean()), t_interval(v)
+    return m, (m - hw if np.isfinite(hw) else np.nan), (m + hw if np.isfinite(hw) else np.nan)
+
+
+def metric_by_ratio(cells: pd.DataFrame, metric: str,
+                    contender: Sequence[str] = DEFAULT_CONTENDER,
+                    contenders: Sequence[str] | None = None) -> pd.DataFrame:
+    """One row per panel x contender x ratio: mean of `metric` over the ok repeats x folds with
+    its 95% t-interval (`ci_lo`, `ci_hi`; NaN below two values), `n` ok and `n_failed` cells.
+    `contenders` restricts the rows to those labels (in that order)."""
+    cols = ["panel", "contender", "ratio", "mean", "ci_lo", "ci_hi", "n", "n_failed"]
+    keyed = with_keys(cells, contender)
+    if contenders is not None:
+        keyed = keyed[keyed["contender"].isin(list(contenders))]
+    rows = []
+    for (panel, cont, ratio), g in keyed.groupby(["panel", "contender", "ratio"], sort=True):
+        ok = g[g["status"] == OK]
+        m, lo, hi = _mean_ci(ok[metric].to_numpy(dtype=float) if metric in ok else np.array([]))
+        rows.append({"panel": panel, "contender": cont, "ratio": float(ratio), "mean": m,
+                     "ci_lo": lo, "ci_hi": hi, "n": int(len(ok)),
+                     "n_failed": int(g["status"].isin(FAILED).sum())})
+    return _ordered(pd.DataFrame(rows, columns=cols), contenders)
+
+
+def _ordered(df: pd.DataFrame, contenders: Sequence[str] | None) -> pd.DataFrame:
+    """Rows in the order of `contenders` (when given), then panel and ratio."""
+    if df.empty or contenders is None:
+        return df.reset_index(drop=True)
+    rank = {c: i for i, c in enumerate(contenders)}
+    key = df["contender"].map(rank)
+    return (df.assign(_o=key).sort_values(["panel", "_o", "ratio"], kind="stable")
+            .drop(columns="_o").reset_index(drop=True))
+
+
+def per_class_by_ratio(cells: pd.DataFrame, per_class: pd.DataFrame,
+                       contender: Sequence[str] = DEFAULT_CONTENDER,
+                       contenders: Sequence[str] | None = None) -> pd.DataFrame:
+    """One row per panel x class label x contender x ratio: mean recall and precision of that
+    class over the ok repeats x folds with 95% t-intervals, its mean test `support`, `n` cells.
+    Labels keep the store's order within each panel (the dataset's class order)."""
+    cols = ["panel", "label", "contender", "ratio", "recall", "recall_lo", "recall_hi",
+            "precision", "precision_lo", "precision_hi", "support", "n"]
+    if per_class is None or per_class.empty or cells.empty:
+        return pd.DataFrame(columns=cols)
+    keyed = with_keys(cells[cells["status"] == OK], contender)
+    if contenders is not None:
+        keyed = keyed[keyed["contender"].isin(list(contenders))]
+    merged = per_class.merge(keyed[["cell_id", "panel", "contender", "ratio"]], on="cell_id")
+    if merged.empty:
+        return pd.DataFrame(columns=cols)
+    merged["label"] = merged["label"].astype(str)
+    label_order = {(p, lab): i for i, (p, lab) in enumerate(
+        merged[["panel", "label"]].drop_duplicates().itertuples(index=False))}
+    rows = []
+    for (panel, label, cont, ratio), g in merged.groupby(["panel", "label", "contender", "ratio"],
+                                                         sort=True):
+        r, r_lo, r_hi = _mean_ci(g["recall"].to_numpy(dtype=float))
+        p, p_lo, p_hi = _mean_ci(g["precision"].to_numpy(dtype=float))
+        rows.append({"panel": panel, "label": label, "contender": cont, "ratio": float(ratio),
+                     "recall": r, "recall_lo": r_lo, "recall_hi": r_hi, "precision": p,
+                     "precision_lo": p_lo, "precision_hi": p_hi,
+                     "support": float(g["support"].mean()), "n": int(len(g))})
+    out = pd.DataFrame(rows, columns=cols)
+    rank = {c: i for i, c in enumerate(contenders or [])}
+    out = out.assign(_l=[label_order[(p, lab)] for p, lab in zip(out["panel"], out["label"])],
+                     _c=out["contender"].map(rank).fillna(0))
+    return (out.sort_values(["panel", "_l", "_c", "contender", "ratio"], kind="stable")
+            .drop(columns=["_l", "_c"]).reset_index(drop=True))
+
+
+def recall_ceiling(inspect: pd.DataFrame | None, cells: pd.DataFrame) -> pd.DataFrame:
+    """The hook for inspection data: the per-class recall ceiling of each panel and label, drawn
+    on the per-class recall plots. Reads only what an `inspect` table provides (columns
+    `CEILING_COLUMNS`, optionally `ratio`); empty when the store has none."""
+    cols = ["panel", "label", "ratio", "recall_ceiling"]
+    if inspect is None or inspect.empty or not set(CEILING_COLUMNS) <= set(inspect.columns):
+        return pd.DataFrame(columns=cols)
+    axes = panel_axes(cells)
+    keys = cells[axes].drop_duplicates()
+    keys = keys.assign(panel=panel_labels(keys, axes))
+    on = [a for a in axes if a in inspect.columns]  # a per-dataset ceiling serves all its panels
+    merged = inspect.merge(keys, on=on)
+    merged["label"] = merged["label"].astype(str)
+    if "ratio" not in merged:
+        merged["ratio"] = np.nan
+    return merged[cols].reset_index(drop=True)
