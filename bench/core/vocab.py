@@ -72,3 +72,14 @@ def decision_string(name: str, metric: str | None = None) -> str:
 def decision_rule(decision: str) -> str:
     """The rule part of a decision string (``"tuned:mcc"`` -> ``"tuned"``)."""
     return parse_decision(decision)[0]
+
+
+# ---- inspection verdicts (the `verdict` column of the store's inspect table, bench.inspect) ---
+SEPARABLE = "separable"  # recall ceiling >= 0.9 and not rare
+RARE_SEPARABLE = "rare_separable"  # rare but separable: resampling or class weights can help
+PARTIAL_OVERLAP = "partial_overlap"  # ceiling from 0.5 to 0.9: a decision rule trades, features lift
+OVERLAPPING = "overlapping"  # ceiling below 0.5, neighbours mostly other classes: features, not resampling
+TOO_FEW = "too_few"  # ceiling below 0.5, neighbours mostly its own: too few rows to learn it
+UNKNOWN = "unknown"  # too few rows to estimate anything
+VERDICTS = (SEPARABLE, RARE_SEPARABLE, PARTIAL_OVERLAP, OVERLAPPING, TOO_FEW, UNKNOWN)
+PROJECTIONS = ("pca", "tsne", "umap")  # 2-D projections of `bench inspect --projection`
