@@ -263,6 +263,37 @@ def report_cmd(
                   highlight=False, soft_wrap=True)
 
 
+@app.command("select")
+def select_cmd(
+    store: Annotated[Path, typer.Argument(help="results store directory")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="markdown decision record to write")] = Path("decision.md"),
+    metric: Annotated[Optional[str], typer.Option(help="metric to decide by (default: the suite's)")] = None,
+    contender: Annotated[Optional[str], typer.Option(
+        help="what is chosen, comma-separated axes: model, sampler, decomposition, decision, "
+             "tuning (default model,sampler)")] = None,
+    task: Annotated[Optional[str], typer.Option(
+        help="task axes, comma-separated (default: every varying non-contender axis)")] = None,
+    where: Annotated[Optional[list[str]], typer.Option(
+        help="only cells matching k=v[,k2=v2] (v1|v2 for alternatives; repeatable)")] = None,
+    alpha: Annotated[float, typer.Option(help="level of the Wilcoxon-Holm tests")] = 0.05,
+    prefer: Annotated[str, typer.Option(
+        help="rank: the best mean rank; cost: the cheapest contender not significantly worse "
+             "than it")] = "rank",
+    json_path: Annotated[Optional[Path], typer.Option("--json", help="also write every number as JSON here")] = None,
+) -> None:
+    """Write a decision record: the question, the data, the chosen contender, the set not
+    significantly worse, effect sizes, cost and caveats (deterministic: same store, same bytes)."""
+    from bench.commands.select import select, write_record
+
+    record = select(store, metric=metric, contender=contender, task=task, where=where,
+                    alpha=alpha, prefer=prefer)
+    write_record(record, output, json_path)
+    written = f"{output}" + (f" and {json_path}" if json_path else "")
+    console.print(Text(f"decision: {record.chosen} ({len(record.not_worse)} not significantly "
+                       f"worse, {len(record.caveats)} caveat(s)); written to {written}"),
+                  highlight=False, soft_wrap=True)
+
+
 baseline_app = typer.Typer(no_args_is_help=True, help="The committed CI baseline store.")
 app.add_typer(baseline_app, name="baseline")
 
