@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.core.cell import CellResult, RunOptions
@@ -29,6 +29,7 @@ class RunPlan:
     n_cells: int
     n_finished: int
     n_skipped: int
+    quarantined: list = field(default_factory=list)  # damaged files moved aside (their cells re-run)
 
 
 DEVICE = re.compile(r"cpu|cuda(:\d+)?")
@@ -80,19 +81,26 @@ def prepare(suite_path: str | Path, results: str | Path | None = None, fresh: bo
     """Validate the suite, open the store, record skips, and list the cells still to run."""
     suite = load_suite(suite_path)
     store = default_store(suite, results)
-    if fresh:
-        store.clear()
-    store.compact()
-    cells, skipped = plan(suite)
-    finished = store.finished_ids()
-    from bench.store.provenance import provenance
+    store.acquire()  # the writer lock, held until run_suite ends: a second run is refused
+    try:
+        if fresh:
+            store.clear()
+        quarantined = store.compact()
+        cells, skipped = plan(suite)
+        finished = store.finished_ids()
+        quarantined += store.quarantine_damaged()
+        from bench.store.provenance import provenance
 
-    for cell, reason in skipped:
-        if cell.cell_id not in finished:
-            store.write(failure_result(cell, SKIPPED, reason), provenance())
-    todo = [c for c in cells if c.cell_id not in finished]
-    store.write_meta({"suite": suite.name, "metric": suite.metric, "n_cells": len(cells) + len(skipped)})
-    return RunPlan(suite, store, todo, len(cells) + len(skipped), len(cells) - len(todo), len(skipped))
+        for cell, reason in skipped:
+            if cell.cell_id not in finished:
+                store.write(failure_result(cell, SKIPPED, reason), provenance())
+        todo = [c for c in cells if c.cell_id not in finished]
+        store.write_meta({"suite": suite.name, "metric": suite.metric, "n_cells": len(cells) + len(skipped)})
+    except BaseException:
+        store.release()
+        raise
+    return RunPlan(suite, store, todo, len(cells) + len(skipped), len(cells) - len(todo),
+                   len(skipped), quarantined)
 
 
 def run_options(suite: Suite) -> RunOptions:
@@ -117,33 +125,36 @@ def run_suite(suite_path: str | Path, results: str | Path | None = None, *,
     """
     limit = check_run_options(workers, threads, timeout_s, device, results, memory_limit)
     check_executor(executor, scheduler, retries, workers)
-    rp = prepare(suite_path, results, fresh)
-    if on_start is not None:
-        on_start(rp)
-    limit = limit if limit is not None else rp.suite.memory_limit
-    with RunLog(rp.store.path / LOG_NAME) if log else nullcontext() as run_log:
-        if run_log is not None:
-            run_log.start(suite=rp.suite.name, store=str(rp.store.path), cells=rp.n_cells,
-                          finished=rp.n_finished, skipped=rp.n_skipped, todo=len(rp.todo),
-                          executor=executor, scheduler=scheduler, workers=workers,
-                          threads=threads, timeout_s=timeout_s or rp.suite.timeout_s,
-                          memory_limit=limit, device=device, fresh=fresh)
+    rp = prepare(suite_path, results, fresh)  # holds the store's writer lock
+    try:
+        if on_start is not None:
+            on_start(rp)
+        limit = limit if limit is not None else rp.suite.memory_limit
+        with RunLog(rp.store.path / LOG_NAME) if log else nullcontext() as run_log:
+            if run_log is not None:
+                run_log.start(suite=rp.suite.name, store=str(rp.store.path), cells=rp.n_cells,
+                              finished=rp.n_finished, skipped=rp.n_skipped, todo=len(rp.todo),
+                              executor=executor, scheduler=scheduler, workers=workers,
+                              threads=threads, timeout_s=timeout_s or rp.suite.timeout_s,
+                              memory_limit=limit, device=device, fresh=fresh)
 
-            def logged(result: CellResult, then: Callable[[CellResult], None] | None = on_result) -> None:
-                run_log.cell(result.row)
-                if then is not None:
-                    then(result)
+                def logged(result: CellResult, then: Callable[[CellResult], None] | None = on_result) -> None:
+                    run_log.cell(result.row)
+                    if then is not None:
+                        then(result)
 
-            hook: Callable[[CellResult], None] | None = logged
-        else:
-            hook = on_result
-        rp, summary = _execute(rp, hook, workers=workers, threads=threads, timeout_s=timeout_s,
-                               device=device, executor=executor, scheduler=scheduler,
-                               retries=retries, memory_limit=limit)
-        if run_log is not None:
-            run_log.end(summary.statuses, summary.elapsed_s, summary.interrupted,
-                        summary.stop_signal)
-    return rp, summary
+                hook: Callable[[CellResult], None] | None = logged
+            else:
+                hook = on_result
+            rp, summary = _execute(rp, hook, workers=workers, threads=threads, timeout_s=timeout_s,
+                                   device=device, executor=executor, scheduler=scheduler,
+                                   retries=retries, memory_limit=limit)
+            if run_log is not None:
+                run_log.end(summary.statuses, summary.elapsed_s, summary.interrupted,
+                            summary.stop_signal)
+        return rp, summary
+    finally:
+        rp.store.release()
 
 
 def _execute(rp: RunPlan, on_result: Callable[[CellResult], None] | None, *,

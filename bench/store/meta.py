@@ -5,11 +5,14 @@ Why: `bench leaderboard` and `bench compare` rank by the suite's own metric with
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import uuid
 from pathlib import Path
 from typing import Any
+
+from bench.core.errors import StoreError
 
 DEFAULT_METRIC = "macro_f1"
 
@@ -19,8 +22,16 @@ def write_meta(store: str | Path, meta: dict[str, Any]) -> None:
     path = Path(store)
     path.mkdir(parents=True, exist_ok=True)
     tmp = path / f".tmp-{uuid.uuid4().hex}-meta.json"
-    tmp.write_text(json.dumps(meta, indent=2, sort_keys=True))
-    os.replace(tmp, path / "meta.json")
+    try:
+        tmp.write_text(json.dumps(meta, indent=2, sort_keys=True))
+        os.replace(tmp, path / "meta.json")
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StoreError(f"disk full while writing {path / 'meta.json'}; the results in the "
+                             "store are kept; free space and re-run to resume") from None
+        raise
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def read_meta(store: str | Path) -> dict[str, Any]:

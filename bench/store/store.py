@@ -1,141 +1,233 @@
-"""Parquet results store: atomic per-cell writes, resume by cell_id, bounded file count.
+"""Parquet results store: a journal of finished cells, sealed segments, a writer lock.
 
-Layout: `<store>/<table>/*.parquet` for tables cells, per_class, confusion, curves (and
-predictions). Each finished cell is written at once as one small part file per table (temporary
-file, then `os.replace`), so a killed run loses nothing it finished; `compact()` merges parts into
-one file per table (run at the end of every run and on open), so `pandas.read_parquet(store /
-"cells")` reads a table whole and the file count stays bounded. The `cells` part is written
-last: a cell counts as finished only once its `cells` row exists. Newer rows of a cell_id replace
-older ones (a recomputed failure, `--fresh`).
+Layout: `<store>/journal/*.journal` (one checksummed frame per finished cell, appended by the
+driver: `journal.py`), `<store>/<table>/seg-*.parquet` (segment groups made by `compact()`:
+`compact.py`), `<store>/.lock` (the writer lock: `lock.py`), `<store>/quarantine/` (damaged
+files, moved aside). A cell counts as finished once its frame is in the journal (SIGKILL loses
+no finished cell); `compact()` turns the journal into parquet at the end of every run and when a
+run starts, so `pandas.read_parquet(store / "cells")` reads a table whole after a run. Newer rows
+of a cell_id replace older ones (a recomputed failure, `--fresh`). Stores written by older
+versions (`part-*` / `data-*` files) are read as they are and merged at the next compaction.
+
+Readers take no lock: they list the files and read them, and list again if a compaction removed
+one under them (it deletes sources only after the merged files are on disk and verified, so a
+fresh listing holds every row). A damaged file is skipped, named in `Store.damaged` and in a
+warning, and quarantined by the next writer; its cells re-run.
 """
 
 from __future__ import annotations
 
-import os
-import time
-import uuid
+import atexit
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 
 from bench.core.cell import CellResult
 from bench.core.errors import StoreError
 from bench.core.vocab import FINISHED
+from bench.store import journal, lock
+from bench.store.compact import compact as _compact
+from bench.store.compact import quarantine, write_groups
+from bench.store.files import disk_full_error, remove_on_failure, table_files
+from bench.store.schema import SCHEMA_VERSION, TABLES, conform_cells
+from bench.store.sources import ORDER, all_keys, load, newest_cells, newest_children
 
-from bench.store.schema import SCHEMA_VERSION, TABLES, conform_cells  # noqa: F401
+CHILD_TABLES = tuple(t for t in TABLES if t != "cells")
+SEGMENT_CELLS = 20_000  # cells per segment group; a full segment is sealed
+READ_TRIES = 20
+
+_WRITERS: dict[str, journal.JournalWriter] = {}  # one open journal per store and process
+_WARNED: set[str] = set()
 
 
-def _parts(d: Path) -> list[Path]:
-    """Data files of a table in write order (hidden temporary files are never data)."""
-    if not d.is_dir():
-        return []
-    files = [p for p in d.glob("*.parquet") if not p.name.startswith((".", "_"))]
-    return sorted(files, key=lambda p: p.name.split("-")[1])
+def _close_writer(path: Path) -> None:
+    writer = _WRITERS.pop(lock._key(path), None)
+    if writer is None:
+        return
+    try:
+        writer.close()
+    finally:
+        lock.release(path)
 
 
-def _atomic_write(df: pd.DataFrame, path: Path) -> None:
-    tmp = path.with_name(f".tmp-{uuid.uuid4().hex}-{path.name}")
-    df.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
+@atexit.register
+def _close_all() -> None:
+    for key in list(_WRITERS):
+        _close_writer(Path(key))
 
 
 class Store:
-    """A results directory; only the driver process writes to it."""
+    """A results directory; only the process holding its lock writes to it."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, segment_cells: int = SEGMENT_CELLS) -> None:
         self.path = Path(path)
+        self.segment_cells = segment_cells
+        self.damaged: dict[str, str] = {}  # files a read skipped -> why
 
     def table_dir(self, table: str) -> Path:
         return self.path / table
 
+    @property
+    def journal_dir(self) -> Path:
+        return self.path / "journal"
+
     def exists(self) -> bool:
-        return (self.path / "cells").is_dir()
+        return (self.path / "cells").is_dir() or bool(journal.journal_files(self.journal_dir))
+
+    # ---- the writer lock ------------------------------------------------------------------
+    def acquire(self, wait_s: float = 0.0) -> None:
+        """Take the writer lock (StoreError naming the holder when another process has it)."""
+        lock.acquire(self.path, wait_s)
+
+    def release(self) -> None:
+        """Close this process's journal if the lock goes with it, and give the lock back."""
+        if lock._key(self.path) in _WRITERS and _held_depth(self.path) <= 2:
+            _close_writer(self.path)
+        lock.release(self.path)
+
+    @contextmanager
+    def locked(self, wait_s: float = 0.0) -> Iterator[Store]:
+        self.acquire(wait_s)
+        try:
+            yield self
+        finally:
+            self.release()
 
     # ---- writing -------------------------------------------------------------------------
     def write(self, result: CellResult, provenance: dict[str, str]) -> None:
-        """Write one cell durably: child tables first, the `cells` row last (the commit mark)."""
-        cid = result.row["cell_id"]
-        stamp = f"{time.time_ns():020d}"
-        for table in ("per_class", "confusion", "curves", "predictions"):
-            df = getattr(result, table)
-            if df is None or df.empty:
-                continue
-            d = self.table_dir(table)
-            d.mkdir(parents=True, exist_ok=True)
-            _atomic_write(df.reset_index(drop=True), d / f"part-{stamp}-{cid[:16]}.parquet")
+        """Append one finished cell (its cells row and child tables) to the journal."""
         row = {**result.row, "schema_version": SCHEMA_VERSION, **provenance}
-        d = self.table_dir("cells")
-        d.mkdir(parents=True, exist_ok=True)
-        _atomic_write(conform_cells(pd.DataFrame([row])), d / f"part-{stamp}-{cid[:16]}.parquet")
+        frame = journal.encode(row, {t: getattr(result, t) for t in CHILD_TABLES})
+        key = lock._key(self.path)
+        try:
+            writer = _WRITERS.get(key)
+            if writer is None:
+                lock.acquire(self.path)
+                try:
+                    writer = _WRITERS[key] = journal.JournalWriter(self.journal_dir)
+                except BaseException:
+                    lock.release(self.path)
+                    raise
+            writer.append(frame)
+        except OSError as exc:
+            if exc.errno not in journal.DISK_FULL:
+                raise StoreError(f"cannot write to store {self.path}: {exc}") from None
+            where = _WRITERS[key].path if key in _WRITERS else self.journal_dir
+            self.close()
+            n = len(self.finished_ids())
+            raise disk_full_error(f"writing cell {row['cell_id'][:16]} to {where}",
+                                  f"{n} finished cells are kept") from None
 
-    def compact(self) -> None:
-        """Merge each table's files into one; newest rows of a cell_id win."""
-        for table in TABLES:
-            d = self.table_dir(table)
-            files = _parts(d)
-            if len(files) <= 1:
-                continue
-            frames = []
-            for order, f in enumerate(files):
-                df = pd.read_parquet(f)
-                df["__order"] = order
-                frames.append(df)
-            df = pd.concat(frames, ignore_index=True)
-            newest = df.groupby("cell_id")["__order"].transform("max")
-            df = df[df["__order"] == newest].drop(columns="__order")
-            if table == "cells":
-                df = conform_cells(df)
-            stamp = f"{time.time_ns():020d}"
-            _atomic_write(df.reset_index(drop=True), d / f"data-{stamp}-all.parquet")
-            for f in files:
-                f.unlink()
+    def close(self) -> None:
+        """Close this process's journal of the store (fsync) and release the lock it held."""
+        _close_writer(self.path)
+
+    def compact(self) -> list[str]:
+        """Merge the journal and small files into sealed segments; returns the files moved to
+        quarantine (damaged), as `table/name (why)`, for the caller to report."""
+        with self.locked():
+            _close_writer(self.path)
+            moved = _compact(self.path, self.segment_cells)
+            moved += self.quarantine_damaged()
+        return moved
+
+    def quarantine_damaged(self) -> list[str]:
+        """Move the damaged files that reads of this Store met to quarantine (takes the lock)."""
+        moved: list[str] = []
+        if not self.damaged:
+            return moved
+        with self.locked():
+            for name, why in list(self.damaged.items()):
+                path = self.path / name
+                if path.exists():
+                    moved += quarantine(self.path, path, why)
+                del self.damaged[name]
+        return moved
 
     def replace_table(self, table: str, df: pd.DataFrame) -> None:
-        """Replace a whole table by `df` atomically (one new file, then the old files go).
-
-        A reader in between sees old and new files; the new one is newest, so `read` already
-        returns `df`. Only the files present when the call started are removed; still, do not
-        replace a table while a run is writing to the store.
-        """
+        """Replace a whole table by `df`: the store is rewritten as new segment groups (written
+        and verified), then the old files go. Takes the lock."""
         if table not in TABLES:
             raise StoreError(f"unknown table {table!r}; allowed: {', '.join(TABLES)}")
-        d = self.table_dir(table)
-        old = _parts(d)
-        d.mkdir(parents=True, exist_ok=True)
-        if table == "cells":
-            df = conform_cells(df)
-        _atomic_write(df.reset_index(drop=True), d / f"data-{time.time_ns():020d}-all.parquet")
-        for f in old:
-            f.unlink()
+        import time
+
+        with self.locked():
+            self.compact()
+            tables = {t: (df if t == table else self.read(t)) for t in TABLES}
+            tables["cells"] = conform_cells(tables["cells"])
+            old = [f for t in TABLES for f in table_files(self.table_dir(t))]
+            created: list[Path] = []
+            remove_on_failure(created, lambda: write_groups(
+                self.path, tables, time.time_ns(), self.segment_cells, created),
+                f"replacing table {table} of store {self.path}", "the old table is kept")
+            for f in old:
+                if f not in created:
+                    f.unlink(missing_ok=True)
 
     def clear(self) -> None:
-        for table in TABLES:
-            d = self.table_dir(table)
-            for f in _parts(d):
+        """Remove every result (not the quarantine). Takes the lock."""
+        with self.locked():
+            _close_writer(self.path)
+            for f in journal.journal_files(self.journal_dir):
                 f.unlink()
+            for table in TABLES:
+                for f in table_files(self.table_dir(table)):
+                    f.unlink()
 
     # ---- reading -------------------------------------------------------------------------
-    def read(self, table: str = "cells") -> pd.DataFrame:
-        """The whole table, deduplicated by cell_id (newest wins) even before compaction."""
-        d = self.table_dir(table)
-        files = _parts(d)
-        if not files:
-            return conform_cells(pd.DataFrame()) if table == "cells" else pd.DataFrame()
-        frames = [pd.read_parquet(f).assign(__order=i) for i, f in enumerate(files)]
-        df = pd.concat(frames, ignore_index=True)
-        newest = df.groupby("cell_id")["__order"].transform("max")
-        return df[df["__order"] == newest].drop(columns="__order").reset_index(drop=True)
+    def _read_once(self, table: str, columns: list[str] | None) -> pd.DataFrame:
+        cols = None if columns is None else list(dict.fromkeys(["cell_id", *columns]))
+        cells = load(self.path, "cells", cols if table == "cells" else ["cell_id"])
+        child = load(self.path, table, cols) if table != "cells" else None
+        self._note_damage([*cells.damaged, *(child.damaged if child else [])])
+        ranks = all_keys(cells, *([child] if child else []))
+        winners = newest_cells(cells, ranks)
+        if table == "cells":
+            if not cells.pieces:
+                empty = conform_cells(pd.DataFrame())
+                return empty if columns is None else empty[cols]
+            return winners.drop(columns=ORDER)
+        assert child is not None
+        return newest_children(child, winners, ranks).drop(columns=ORDER, errors="ignore")
+
+    def read(self, table: str = "cells", columns: list[str] | None = None) -> pd.DataFrame:
+        """The whole table (or some columns), newest row of each cell_id; never fails because
+        a compaction removed a file meanwhile (it lists again)."""
+        for _ in range(READ_TRIES):
+            try:
+                return self._read_once(table, columns)
+            except FileNotFoundError:
+                continue
+        raise StoreError(f"store {self.path} kept changing while reading {table}; try again")
 
     def finished_ids(self) -> set[str]:
-        cells = self.read("cells")
+        """Cells that need no re-run; reads only the cell_id and status columns."""
+        cells = self.read("cells", ["cell_id", "status"])
         if cells.empty:
             return set()
         return set(cells.loc[cells["status"].isin(FINISHED), "cell_id"])
+
+    def _note_damage(self, damaged: list[tuple[Path, str]]) -> None:
+        for path, why in damaged:
+            name = str(path.relative_to(self.path)) if path.is_relative_to(self.path) else str(path)
+            self.damaged[name] = why
+            if name not in _WARNED:
+                _WARNED.add(name)
+                warnings.warn(f"store {self.path}: {name} is damaged ({why}); it is skipped, its "
+                              "cells re-run at the next `bench run`", stacklevel=3)
 
     def write_meta(self, meta: dict) -> None:
         from bench.store.meta import write_meta
 
         write_meta(self.path, meta)
+
+
+def _held_depth(path: Path) -> int:
+    held = lock._HELD.get(lock._key(path))
+    return held[1] if held else 0
 
 
 def read_cells(path: str | Path) -> pd.DataFrame:

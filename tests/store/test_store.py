@@ -26,7 +26,10 @@ def ok_result(cell: Cell, f1: float) -> CellResult:
 def test_rows_have_the_fixed_schema_and_provenance(tmp_path: Path) -> None:
     store = Store(tmp_path)
     store.write(ok_result(make_cell(0), 0.5), provenance())
+    journaled = store.read("cells")  # from the journal, before any compaction
+    store.compact()
     cells = pd.read_parquet(tmp_path / "cells")
+    pd.testing.assert_frame_equal(journaled, cells)  # same values and dtypes either way
     assert list(cells.columns[:3]) == ["cell_id", "status", "error"]
     assert list(cells.columns) == cells_columns()
     row = cells.iloc[0]
@@ -54,11 +57,13 @@ def test_newest_row_of_a_cell_wins_and_compaction_bounds_files(tmp_path: Path) -
 def test_a_leftover_temporary_file_is_never_data(tmp_path: Path) -> None:
     store = Store(tmp_path)
     store.write(ok_result(make_cell(0), 0.5), provenance())
-    (tmp_path / "cells" / ".tmp-deadbeef-part-1-x.parquet").write_bytes(b"PAR1 half written")
+    store.compact()
+    leftover = tmp_path / "cells" / ".tmp-deadbeef-part-1-x.parquet"
+    leftover.write_bytes(b"PAR1 half written")
     assert len(store.read("cells")) == 1
     assert len(pd.read_parquet(tmp_path / "cells")) == 1  # pandas skips hidden files too
-    store.compact()
-    assert len(store.read("cells")) == 1
+    store.compact()  # the writer (holding the lock) removes what a killed writer left
+    assert len(store.read("cells")) == 1 and not leftover.exists()
 
 
 def test_a_cell_without_its_cells_row_is_not_finished(tmp_path: Path) -> None:
