@@ -82,7 +82,9 @@ def run(
     timeout: Annotated[Optional[float], typer.Option(help="per-cell timeout in seconds (default: the suite's)")] = None,
     fresh: Annotated[bool, typer.Option(help="recompute every cell instead of resuming")] = False,
     device: Annotated[str, typer.Option(help="cpu, cuda or cuda:N (models that support it)")] = "cpu",
-    leaderboard: Annotated[bool, typer.Option(help="print the leaderboard at the end")] = True,
+    show_summary: Annotated[bool, typer.Option(
+        "--summary/--no-summary", "--leaderboard/--no-leaderboard",
+        help="print the cross-dataset summary at the end (--no-leaderboard: old name)")] = True,
     executor: Annotated[str, typer.Option(help="local (process pool) or dask (see docs/scale-out.md)")] = "local",
     scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler tcp://HOST:PORT (default: an embedded local cluster)")] = None,
     retries: Annotated[int, typer.Option(help="new attempts for a cell whose Dask worker died")] = 1,
@@ -114,8 +116,8 @@ def run(
     stopped = f"; stopped by signal {summary.stop_signal}, finished cells kept" if summary.interrupted else ""
     console.print(f"done in {summary.elapsed_s:.1f} s: {statuses}{stopped} (log: "
                   f"{rp.store.path / LOG_NAME})", markup=False, highlight=False)
-    if leaderboard and not summary.interrupted:
-        show_leaderboard(rp.store.path, metric=rp.suite.metric)
+    if show_summary and not summary.interrupted:
+        show_summary_of(rp.store.path, metric=rp.suite.metric)
     if summary.interrupted:
         raise typer.Exit(summary.exit_code)
 
@@ -148,6 +150,47 @@ def show_leaderboard(store: Path, metric: Optional[str] = None, by: Optional[str
         console.print(Text(note), highlight=False, soft_wrap=True)
     for value, wide in view.per_class:
         print_table(frame_table(wide, f"Per-class {value} (mean over repeats × folds, per dataset)"))
+
+
+def show_summary_of(store: Path, metric: Optional[str] = None, contender: Optional[str] = None,
+                    task: Optional[str] = None, where: Optional[list[str]] = None,
+                    reference: Optional[str] = None, alpha: float = 0.05,
+                    top: Optional[int] = None, fmt: str = "table") -> None:
+    """Compute the summary of a store and print it in `fmt` (table on the terminal)."""
+    from bench.commands.summary import DEFAULT_TOP, summary_of_store
+    from bench.report.summary import print_summary, render_summary
+
+    result = summary_of_store(store, metric, contender, task, where, reference, alpha, fmt, top)
+    if fmt == "table":
+        print_summary(result, top or DEFAULT_TOP)
+    else:
+        sys.stdout.write(render_summary(result, fmt, top or (DEFAULT_TOP if fmt == "markdown"
+                                                            else None)))
+
+
+@app.command("summary")
+def summary_cmd(
+    store: Annotated[Path, typer.Argument(help="results store directory")] = Path("results/quick"),
+    metric: Annotated[Optional[str], typer.Option(help="metric to rank by (default: the suite's)")] = None,
+    contender: Annotated[Optional[str], typer.Option(
+        help="what is being chosen: comma-separated axes of model, sampler, decomposition, "
+             "decision, tuning (default model,sampler)")] = None,
+    task: Annotated[Optional[str], typer.Option(
+        help="axes that make a task, e.g. dataset,ratio (default: every varying non-contender "
+             "axis)")] = None,
+    where: Annotated[Optional[list[str]], typer.Option(
+        help="only these cells: key=value,... with a|b alternatives (repeatable)")] = None,
+    reference: Annotated[Optional[str], typer.Option(
+        help="the contender at Elo 1000, e.g. dnn,none (default: dnn + none when present, else "
+             "the first)")] = None,
+    alpha: Annotated[float, typer.Option(help="significance level of the tests")] = 0.05,
+    top: Annotated[Optional[int], typer.Option(
+        help="contenders shown in the table/markdown (default 20; csv and json: all)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | markdown | csv | json")] = "table",
+) -> None:
+    """Rank contenders (default model × sampler) over tasks: mean rank, win rate, Elo, Friedman,
+    Nemenyi critical difference and the contenders not significantly worse than the best."""
+    show_summary_of(store, metric, contender, task, where, reference, alpha, top, fmt)
 
 
 @app.command("leaderboard")

@@ -1,0 +1,48 @@
+"""`bench summary`: the cross-dataset summary of a store (and the end of `bench run`).
+
+Options are checked before the store is read, so a bad `--format`, `--top` or `--alpha` is a
+message naming the allowed values, never a half-computed answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench.analysis.summary import Summary, summarize
+from bench.analysis.tasks import parse_contender
+from bench.core.errors import CommandError
+from bench.core.plugins import load_plugins
+from bench.store import read_cells, store_metric
+
+FORMATS = ("table", "markdown", "csv", "json")
+DEFAULT_TOP = 20  # rows of the table by default: with the lines around it, at most 40 lines
+
+
+def check_summary_options(fmt: str = "table", top: int | None = None, alpha: float = 0.05) -> None:
+    """Refuse values that cannot be rendered or tested, before the store is read."""
+    if fmt not in FORMATS:
+        raise CommandError(f"--format {fmt!r}: allowed: {', '.join(FORMATS)}")
+    if top is not None and top < 1:
+        raise CommandError(f"--top {top}: allowed: a positive number of contenders")
+    if not 0.0 < alpha < 1.0:
+        raise CommandError(f"--alpha {alpha:g}: allowed: a level between 0 and 1 (e.g. 0.05)")
+
+
+def summary_of_store(store: str | Path, metric: str | None = None,
+                     contender: str | Sequence[str] | None = None,
+                     task: str | Sequence[str] | None = None,
+                     where: str | Sequence[str] | None = None, reference: str | None = None,
+                     alpha: float = 0.05, fmt: str = "table", top: int | None = None,
+                     n_boot: int = 1000, seed: int = 0) -> Summary:
+    """The summary of `metric` (default: the suite's, from meta.json) over the store's tasks."""
+    check_summary_options(fmt, top, alpha)
+    contender_axes = parse_contender(contender)
+    load_plugins()  # metrics registered by plugins (BENCH_PLUGINS) can be summarised
+    metric = metric or store_metric(store)
+    from bench.metrics import get_metric
+
+    direction = get_metric(metric).direction  # unknown metric: UnknownName listing the metrics
+    cells = read_cells(store)
+    return summarize(cells, metric, contender_axes, task, where, reference, alpha,
+                     n_boot=n_boot, seed=seed, direction=direction)
