@@ -105,7 +105,11 @@ def update_baseline(suite_path: str | Path, root: str | Path = DEFAULT_ROOT, *,
         store = Store(tmp)
         store.compact()
         _check_compact(store)
-        replaced = swap_in(tmp, target)
+        if target.exists():  # refused while a run writes the current baseline store
+            with Store(target).locked():
+                replaced = swap_in(tmp, target)
+        else:
+            replaced = swap_in(tmp, target)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

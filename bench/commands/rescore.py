@@ -117,6 +117,11 @@ def rescore(store: str | Path | Store, metrics: Sequence[str]) -> RescoreSummary
         except KeyError as exc:
             raise RescoreError(str(exc)) from None
     metrics = list(dict.fromkeys(metrics))
+    with store.locked():  # a writer: refused at once while a run writes this store
+        return _rescore(store, metrics)
+
+
+def _rescore(store: Store, metrics: list[str]) -> RescoreSummary:
     store.compact()
     cells = store.read("cells")
     preds = store.read("predictions")
