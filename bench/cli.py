@@ -98,6 +98,10 @@ def run(
     progress = RunProgress(console, quiet=quiet)
 
     def on_start(rp) -> None:  # type: ignore[no-untyped-def]
+        for moved in rp.quarantined:  # damaged store files, moved aside once: their cells re-run
+            console.print(Text.assemble(("warning:", "yellow"), f" damaged store file {moved} "
+                                        f"moved to {rp.store.path / 'quarantine'}; its cells re-run"),
+                          highlight=False, soft_wrap=True)
         if not quiet:
             console.print(f"{rp.suite.name}: {rp.n_cells} cells — {rp.n_finished} already "
                           f"finished, {rp.n_skipped} skipped, {len(rp.todo)} to run → "
