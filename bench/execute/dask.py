@@ -36,6 +36,7 @@ from bench.execute.base import Executor, ResultHook
 from bench.execute.sandbox import SandboxSpec, SandboxStartError, run_sandboxed
 
 CONNECT_TIMEOUT_S = 5.0
+HANDSHAKE_TIMEOUT_S = 2.0  # a Dask server sends its handshake at once
 SCHEMES = ("tcp", "tls")
 # What the embedded cluster's scheduler is told (a scheduler started by hand: docs/scale-out.md).
 SCHEDULER_CONFIG = {
@@ -59,17 +60,37 @@ def parse_scheduler(address: str) -> tuple[str, str, int]:
 
 
 def check_reachable(address: str, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
-    """Refuse an address where nothing listens, in seconds and before anything runs."""
-    import socket
+    """Refuse an address where no Dask scheduler answers, in seconds and before anything runs.
 
-    _, host, port = parse_scheduler(address)
+    A Dask server speaks first: its handshake frame starts with the frame's size (8 bytes,
+    little-endian). Something else listening there (a proxy, a web server) stays silent or says
+    something else, which the Dask client would otherwise read as a size of exabytes."""
+    import socket
+    import struct
+
+    scheme, host, port = parse_scheduler(address)
     try:
-        with socket.create_connection((host, port), timeout=timeout_s):
-            pass
+        sock = socket.create_connection((host, port), timeout=timeout_s)
     except OSError as exc:
         why = exc.strerror or type(exc).__name__
         raise CommandError(f"--scheduler {address}: cannot reach a Dask scheduler there ({why}); "
                            "start one with `dask scheduler` or check the address") from None
+    head = b""
+    with sock:
+        if scheme == "tls":  # the TLS handshake comes first: the client checks the rest
+            return
+        try:
+            sock.settimeout(HANDSHAKE_TIMEOUT_S)
+            while len(head) < 8:
+                chunk = sock.recv(8 - len(head))
+                if not chunk:
+                    break
+                head += chunk
+        except OSError:
+            pass
+    if len(head) < 8 or not 0 < struct.unpack("<Q", head)[0] < 2**24:
+        raise CommandError(f"--scheduler {address}: something listens there but it is not a Dask "
+                           "scheduler (no Dask handshake); check the address and port")
 
 
 def _run_cell_task(cell: Cell, spec: SandboxSpec, token: str) -> CellResult:
@@ -105,7 +126,7 @@ class DaskExecutor(Executor):
                  threads: int = 1, timeout_s: float = 600.0, device: str = "cpu",
                  options: RunOptions | None = None, retries: int = 1,
                  recycle_after: int = 200, host: str = "127.0.0.1",
-                 max_in_flight: int | None = None) -> None:
+                 max_in_flight: int | None = None, memory_limit: int | None = None) -> None:
         from bench.execute.local import default_workers
 
         self.scheduler = scheduler
@@ -115,7 +136,7 @@ class DaskExecutor(Executor):
         self.retries = retries
         self.max_in_flight = max_in_flight
         self.spec = SandboxSpec(threads, device, options, os.environ.get("BENCH_PLUGINS", ""),
-                                timeout_s, recycle_after)
+                                timeout_s, recycle_after, memory_limit)
         self.token = uuid.uuid4().hex[:12]  # task keys of this run (a shared scheduler)
         self._in_flight: dict[Any, Cell] = {}
 
@@ -128,13 +149,13 @@ class DaskExecutor(Executor):
             parse_scheduler(self.scheduler)
             try:
                 client = Client(self.scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
-            except (OSError, TimeoutError) as exc:
+            except Exception as exc:  # noqa: BLE001 — any failure to connect is the address's
                 raise CommandError(f"--scheduler {self.scheduler}: cannot connect to a Dask "
                                    f"scheduler ({type(exc).__name__}: {exc})") from None
             return client, None
         with dask.config.set(SCHEDULER_CONFIG):
             cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                   host=self.host, dashboard_address=None, memory_limit=0,
+                                   host=self.host, dashboard_address=f"{self.host}:0", memory_limit=0,
                                    silence_logs=logging.CRITICAL)
             client = Client(cluster, set_as_default=False)
         return client, cluster

@@ -41,12 +41,13 @@ def check_executor(executor: str = LOCAL, scheduler: str | None = None, retries:
 def make_executor(executor: str = LOCAL, *, workers: int | None = None, threads: int = 1,
                   timeout_s: float = 600.0, device: str = "cpu",
                   options: RunOptions | None = None, scheduler: str | None = None,
-                  retries: int = 1) -> Executor:
+                  retries: int = 1, memory_limit: int | None = None) -> Executor:
     """The executor named by `--executor`, built from the run's options."""
     if executor == DASK:
         from bench.execute.dask import DaskExecutor
 
-        return DaskExecutor(scheduler, workers, threads, timeout_s, device, options, retries)
+        return DaskExecutor(scheduler, workers, threads, timeout_s, device, options, retries,
+                            memory_limit=memory_limit)
     from bench.execute.local import LocalExecutor
 
     return LocalExecutor(workers, threads, timeout_s, device, options)

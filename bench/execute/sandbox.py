@@ -15,6 +15,7 @@ is a daemonic process, which multiprocessing refuses to give children.
 
 from __future__ import annotations
 
+import inspect
 import os
 import signal
 import socket
@@ -22,12 +23,13 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
 from bench.core.cell import Cell, CellResult, RunOptions
-from bench.core.vocab import CRASHED, TIMEOUT
+from bench.core.vocab import CRASHED, OOM, TIMEOUT
 from bench.execute.worker import THREAD_VARS
 
 START_TIMEOUT_S = 300.0  # importing the libraries on a cold, busy host
@@ -48,10 +50,12 @@ class SandboxSpec:
     plugins: str = ""  # the driver's BENCH_PLUGINS, so workers load the same entries
     timeout_s: float = 600.0
     recycle_after: int = 200
+    memory_limit: int | None = None  # bytes per cell (its process and children); None: no cap
 
     @property
     def key(self) -> tuple[Any, ...]:
-        return (self.threads, self.device, self.options, self.plugins)
+        return (self.threads, self.device, self.options, self.plugins, self.timeout_s,
+                self.memory_limit)
 
 
 def death_status(returncode: int | None) -> tuple[str, str]:
@@ -77,7 +81,9 @@ class Sandbox:
                                      env=env, process_group=0)
         child.close()
         self.conn = Connection(parent.detach())
-        self.conn.send((spec.threads, spec.device, spec.options))
+        self.conn.send((spec.threads, spec.device, spec.options,
+                        {"timeout_s": spec.timeout_s, "memory_limit": spec.memory_limit,
+                         "parent_pid": os.getpid()}))
         self.ready = False
         self.n_done = 0
 
@@ -119,9 +125,12 @@ class Sandbox:
                 if kind == "result":
                     self.n_done += 1
                     return payload
+                if kind == "oom":  # its memory cap: the child reports its peak, then dies
+                    self.kill()
+                    return _oom_result(cell, payload)
                 if kind != "dead":
                     continue  # a message this engine does not need
-            if self.proc.poll() is not None or not self.alive():
+            if not self.alive():
                 self.kill()
                 return failure_result(cell, *death_status(self.proc.returncode))
 
@@ -156,6 +165,7 @@ class _Pool:
         self.lock = threading.Lock()
         self.idle: list[Sandbox] = []
         self.busy: dict[Sandbox, str] = {}
+        self.spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bench-sandboxes")
 
     def acquire(self, spec: SandboxSpec, token: str) -> Sandbox:
         with self.lock:
@@ -164,7 +174,9 @@ class _Pool:
             sandbox = self.idle.pop() if self.idle else None
         for s in stale:
             s.stop()
-        sandbox = sandbox or Sandbox(spec)
+        # Started from one long-lived thread: the kernel's parent-death signal (set by the
+        # child) follows the thread that forked it, and task threads may come and go.
+        sandbox = sandbox or self.spawner.submit(Sandbox, spec).result()
         with self.lock:
             self.busy[sandbox] = token
         return sandbox
@@ -206,6 +218,17 @@ def run_sandboxed(cell: Cell, spec: SandboxSpec, token: str = "") -> CellResult:
         POOL.release(sandbox)
 
 
+def _oom_result(cell: Cell, info: dict[str, float]) -> CellResult:
+    try:
+        from bench.execute.local import oom_result  # the local engine's words for it
+    except ImportError:
+        from bench.protocol import failure_result
+
+        return failure_result(cell, OOM, f"memory limit exceeded: {info['peak_mb']:.0f} MB "
+                                         f"over the limit of {info['limit_mb']:.0f} MB")
+    return oom_result(cell, info)
+
+
 def _watch_parent(parent_pid: int) -> None:
     """Kill this sandbox's process group when its parent (the Dask worker) is gone."""
 
@@ -224,7 +247,8 @@ def child_main(fd: int) -> None:
     conn = Connection(fd)
     _watch_parent(os.getppid())
     try:
-        threads, device, options = conn.recv()
+        threads, device, options, extra = conn.recv()
     except (EOFError, OSError):
         return
-    worker_main(conn, threads, device, options)
+    accepted = inspect.signature(worker_main).parameters  # the settings this worker knows
+    worker_main(conn, threads, device, options, **{k: v for k, v in extra.items() if k in accepted})

@@ -1,0 +1,222 @@
+"""The Dask executor on a real cluster: a `dask scheduler` and two `dask worker` processes on
+127.0.0.1, started here (random free port, one thread each) and killed at the end.
+
+What a user relies on: the same cells and metrics as the local engine; a worker that dies
+mid-cell costs the run nothing (the cell is retried and stored ok); a cell that kills its worker
+every time is stored `crashed` after the retries, while the other cells go on; a hung cell is a
+`timeout` and a segfault a `crashed` row, as locally.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bench.commands.run import run_suite
+from bench.core.cell import Cell, Component
+from bench.core.vocab import CRASHED, OK, TIMEOUT
+from bench.execute import execute
+from bench.execute.dask import DaskExecutor
+from bench.metrics import metric_names
+from bench.store import Store
+from bench.store.schema import IDENTITY
+
+pytestmark = pytest.mark.slow  # real scheduler, workers and fits (make test-fast skips them)
+
+PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
+START_S = 120.0  # a scheduler and two workers on a loaded machine
+
+SUITE = """
+name = "dask_tiny"
+folds = 2
+timeout_s = 120
+samplers = ["none"]
+
+[[datasets]]
+name = "wine"
+
+[[models]]
+name = "dummy"
+
+[[models]]
+name = "logistic"
+"""
+
+
+def _dask_cli() -> str:
+    beside = Path(sys.executable).with_name("dask")
+    return str(beside) if beside.exists() else (shutil.which("dask") or "dask")
+
+
+@pytest.fixture(scope="module")
+def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The address of a scheduler with two single-threaded workers (nanny-restarted)."""
+    from distributed import Client
+
+    home = tmp_path_factory.mktemp("dask")
+    env = {**os.environ,
+           "PYTHONPATH": os.pathsep.join(p for p in (str(PLUGINS), os.environ.get("PYTHONPATH"))
+                                         if p),
+           # as docs/scale-out.md says: the driver counts the attempts (--retries)
+           "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0",
+           "DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "1.0"}
+    procs: list[subprocess.Popen] = []
+    log = (home / "cluster.log").open("w")
+
+    def start(*args: str) -> None:
+        procs.append(subprocess.Popen([_dask_cli(), *args], env=env, stdout=log,
+                                      stderr=subprocess.STDOUT, start_new_session=True,
+                                      cwd=home))
+
+    try:
+        file = home / "scheduler.json"
+        start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+              "--scheduler-file", str(file))
+        deadline = time.monotonic() + START_S
+        while not file.exists() or not file.read_text().strip():
+            assert time.monotonic() < deadline, "the scheduler did not start"
+            assert procs[0].poll() is None, (home / "cluster.log").read_text()
+            time.sleep(0.2)
+        address = json.loads(file.read_text())["address"]
+        for name in ("w1", "w2"):
+            start("worker", address, "--nthreads", "1", "--host", "127.0.0.1",
+                  "--no-dashboard", "--name", name)
+        with Client(address, timeout=30, set_as_default=False) as client:
+            client.wait_for_workers(2, timeout=START_S)
+        yield address
+    finally:
+        for p in procs:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            p.wait(timeout=10)
+        log.close()
+
+
+def two_workers(address: str) -> None:
+    """Wait until both workers are up again (a killed one is restarted by its nanny)."""
+    from distributed import Client
+
+    with Client(address, timeout=30, set_as_default=False) as client:
+        client.wait_for_workers(2, timeout=START_S)
+
+
+@pytest.fixture
+def plugins(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the driver forwards BENCH_PLUGINS; the workers import the modules from their PYTHONPATH
+    monkeypatch.setenv("BENCH_PLUGINS", "dask_plugins,faulty_plugins")
+
+
+def marking(mode: str, seconds: float, marker: Path, fold: int = 0) -> Cell:
+    return Cell(dataset=Component.of("wine"), sampler=Component.of("none"),
+                model=Component.of("marking", {"mode": mode, "seconds": seconds,
+                                               "marker": str(marker)}), fold=fold)
+
+
+def logistic(fold: int) -> Cell:
+    return Cell(dataset=Component.of("wine"), sampler=Component.of("none"),
+                model=Component.of("logistic"), fold=fold)
+
+
+def attempts(marker: Path) -> list[int]:
+    """The Dask worker pid of each attempt, in order."""
+    marks = sorted(marker.iterdir(), key=lambda p: int(p.name.split("-")[1]))
+    return [int(p.name.split("-")[0]) for p in marks]
+
+
+def comparable(store: Store) -> pd.DataFrame:
+    """What must not depend on the engine: identity and every metric (not timings, host)."""
+    cells = store.read("cells")
+    cols = [c for c in IDENTITY + metric_names() + ["n_train", "n_test", "test_counts", "cell_json"]
+            if c in cells.columns]
+    return cells[cols].sort_values("cell_id").reset_index(drop=True)
+
+
+def test_same_cells_and_metrics_as_local(scheduler: str, tmp_path: Path) -> None:
+    suite = tmp_path / "suite.toml"
+    suite.write_text(SUITE)
+    stores = {}
+    for name, kw in {"local": {"workers": 1},
+                     "dask": {"executor": "dask", "scheduler": scheduler}}.items():
+        rp, summary = run_suite(suite, tmp_path / name, **kw)
+        assert summary.statuses == {OK: 4} and not summary.interrupted
+        stores[name] = comparable(rp.store)
+    assert len(stores["dask"]) == 4
+    pd.testing.assert_frame_equal(stores["local"], stores["dask"], check_exact=True)
+
+
+def test_embedded_cluster_same_metrics(tmp_path: Path) -> None:
+    """No --scheduler: a local cluster of worker processes on 127.0.0.1, closed at the end."""
+    suite = tmp_path / "suite.toml"
+    suite.write_text(SUITE)
+    rp_l, _ = run_suite(suite, tmp_path / "local", workers=1)
+    rp_d, summary = run_suite(suite, tmp_path / "dask", executor="dask", workers=2)
+    assert summary.statuses == {OK: 4}
+    pd.testing.assert_frame_equal(comparable(rp_l.store), comparable(rp_d.store), check_exact=True)
+
+
+def test_worker_killed_mid_cell_is_retried(scheduler: str, plugins: None, tmp_path: Path) -> None:
+    two_workers(scheduler)
+    marker = tmp_path / "marks"
+    marker.mkdir()
+    slow = marking("sleep", 2.0, marker)
+    cells = [slow, logistic(1), logistic(2)]
+    store = Store(tmp_path / "s")
+    out: dict = {}
+    run = threading.Thread(target=lambda: out.update(
+        summary=execute(cells, store, DaskExecutor(scheduler, retries=1, timeout_s=120))))
+    run.start()
+    deadline = time.monotonic() + START_S
+    while not any(marker.iterdir()):  # the slow cell has started on some worker: kill it
+        assert time.monotonic() < deadline and run.is_alive(), "the slow cell never started"
+        time.sleep(0.05)
+    victim = attempts(marker)[0]
+    os.kill(victim, signal.SIGKILL)
+    run.join(timeout=START_S)
+    assert not run.is_alive(), "the run did not finish after a worker died"
+    rows = store.read("cells").set_index("cell_id")
+    assert (rows.loc[[c.cell_id for c in cells], "status"] == OK).all()
+    assert len(rows) == 3  # one row per cell: the first attempt left nothing behind
+    tries = attempts(marker)
+    assert len(tries) == 2 and tries[0] == victim and tries[1] != victim
+    assert out["summary"].statuses == {OK: 3}
+
+
+def test_cell_that_kills_its_worker_every_time_is_crashed(scheduler: str, plugins: None,
+                                                          tmp_path: Path) -> None:
+    two_workers(scheduler)
+    marker = tmp_path / "marks"
+    marker.mkdir()
+    killer = marking("kill_worker", 0.0, marker)
+    hang = Cell(dataset=Component.of("wine"), sampler=Component.of("none"),
+                model=Component.of("faulty", {"mode": "hang", "seconds": 120}))
+    segfault = Cell(dataset=Component.of("wine"), sampler=Component.of("none"),
+                    model=Component.of("faulty", {"mode": "segfault"}))
+    cells = [killer, hang, segfault, logistic(1)]
+    store = Store(tmp_path / "s")
+    t0 = time.monotonic()
+    summary = execute(cells, store, DaskExecutor(scheduler, retries=2, timeout_s=8))
+    rows = store.read("cells").set_index("cell_id")
+    assert len(rows) == 4
+    assert rows.loc[killer.cell_id, "status"] == CRASHED
+    assert "died on each of 3 attempt(s)" in rows.loc[killer.cell_id, "error"]
+    assert len(attempts(marker)) == 3  # the first try and --retries 2
+    assert rows.loc[hang.cell_id, "status"] == TIMEOUT
+    assert "8 s timeout" in rows.loc[hang.cell_id, "error"]
+    assert rows.loc[segfault.cell_id, "status"] == CRASHED  # its own process, not the worker:
+    assert "SIGSEGV" in rows.loc[segfault.cell_id, "error"]  # no retry, as on the local engine
+    assert rows.loc[logistic(1).cell_id, "status"] == OK
+    assert summary.statuses == {OK: 1, CRASHED: 2, TIMEOUT: 1}
+    assert time.monotonic() - t0 < 100  # the hung cell did not hold its worker for 120 s

@@ -1,0 +1,50 @@
+"""Test plugin (loaded through BENCH_PLUGINS) for the Dask executor: a model that leaves a mark
+of every attempt, then sleeps, or kills the Dask worker running it.
+
+Each fit writes a file `<marker>/<worker pid>-<ns>` first: the test learns which worker runs the
+cell (to kill it mid-cell) and counts the attempts. The cell runs in a sandbox process whose
+parent is the Dask worker, so `mode = "kill_worker"` kills that worker, not just the cell.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from bench.models.registry import MODELS, ModelContext, model
+
+
+class Marking(ClassifierMixin, BaseEstimator):
+    def __init__(self, mode: str = "sleep", seconds: float = 0.0, marker: str = "") -> None:
+        self.mode = mode
+        self.seconds = seconds
+        self.marker = marker
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "Marking":
+        if self.marker:
+            Path(self.marker, f"{os.getppid()}-{time.time_ns()}").touch()
+        if self.mode == "kill_worker":
+            os.kill(os.getppid(), signal.SIGKILL)
+        time.sleep(self.seconds)
+        self.classes_ = np.unique(y)
+        self.prior_ = np.bincount(np.searchsorted(self.classes_, y)) / len(y)
+        return self
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        return np.tile(self.prior_, (len(X), 1))
+
+    def predict(self, X: Any) -> np.ndarray:
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+if "marking" not in MODELS:
+    @model("marking", "baseline", {"mode": "sleep", "seconds": 0.0, "marker": ""},
+           description="test plugin: marks each attempt, then sleeps or kills its Dask worker")
+    def marking(params: dict[str, Any], ctx: ModelContext) -> Marking:
+        return Marking(params["mode"], params["seconds"], params["marker"])
