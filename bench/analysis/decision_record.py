@@ -118,17 +118,10 @@ def rank_biserial(d: np.ndarray) -> float:
     return float((ranks[d > 0].sum() - ranks[d < 0].sum()) / total)
 
 
-def _wilcoxon(d: np.ndarray) -> float:
-    d = d[~np.isnan(d)]
-    if len(d) == 0:
-        return float("nan")
-    if np.all(d == 0):
-        return 1.0
-    return float(sps.wilcoxon(d, zero_method="zsplit").pvalue)
-
-
 def _effect(block: pd.DataFrame, direction: str, chosen: str, other: str, role: str,
-            p_holm: float, n_boot: int, seed: int) -> Effect:
+            pairwise: pd.DataFrame, n_boot: int, seed: int) -> Effect:
+    """Effect sizes over the complete tasks; the p-values are the summary's (the same test on
+    the same tasks, not recomputed)."""
     pair = block[[chosen, other]].dropna()
     d = (pair[chosen] - pair[other]).to_numpy(dtype=float)
     signed = d if direction == "max" else -d
@@ -142,7 +135,8 @@ def _effect(block: pd.DataFrame, direction: str, chosen: str, other: str, role: 
     return Effect(role=role, other=other, n_tasks=n, mean_diff=float(d.mean()) if n else math.nan,
                   diff_lo=lo, diff_hi=hi, wins=wins, ties=ties, losses=losses,
                   win_rate=(wins + ties / 2) / n if n else math.nan,
-                  rank_biserial=rank_biserial(signed), p=_wilcoxon(d), p_holm=p_holm)
+                  rank_biserial=rank_biserial(signed),
+                  p=_pair(pairwise, chosen, other, "p"), p_holm=_pair(pairwise, chosen, other, "p_holm"))
 
 
 def _pair(pairwise: pd.DataFrame, a: str, b: str, column: str) -> float:
@@ -331,11 +325,10 @@ def decision_record(cells: pd.DataFrame, metric: str,
     pairwise = summary.pairwise
     runner_up = next(c for c in order if c != chosen)
     baseline = baseline_contender(tm.contenders, tm.contender_axes)
-    effects = [_effect(block, tm.direction, chosen, runner_up, "runner-up",
-                       _pair(pairwise, chosen, runner_up, "p_holm"), n_boot, seed)]
+    effects = [_effect(block, tm.direction, chosen, runner_up, "runner-up", pairwise, n_boot, seed)]
     if baseline is not None and baseline != chosen and baseline in block.columns:
-        effects.append(_effect(block, tm.direction, chosen, baseline, "DNN baseline",
-                               _pair(pairwise, chosen, baseline, "p_holm"), n_boot, seed))
+        effects.append(_effect(block, tm.direction, chosen, baseline, "DNN baseline", pairwise,
+                               n_boot, seed))
     columns = ["position", *tm.contender_axes, "mean_rank", "mean", "ci_lo", "ci_hi", "win_rate",
                "n_tasks", "n_ok", "n_failed", "n_skipped", "fit_s", "predict_s", "peak_mb",
                "not_worse"]
