@@ -385,6 +385,58 @@ def baseline_update_cmd(
                   f"`git add {up.path}`", markup=False, highlight=False)
 
 
+@app.command("inspect")
+def inspect_cmd(
+    suite: Annotated[Optional[Path], typer.Argument(
+        help="suite TOML file: every dataset under its imbalance profiles and ratios")] = None,
+    file: Annotated[Optional[Path], typer.Option(
+        "--file", help="a parquet or CSV table, inspected as it is (with --target)")] = None,
+    target: Annotated[Optional[str], typer.Option(help="the class column of --file")] = None,
+    categorical: Annotated[Optional[list[str]], typer.Option(
+        help="--file: a categorical column (repeatable), or auto")] = None,
+    drop: Annotated[Optional[list[str]], typer.Option(help="--file: a column to leave out (repeatable)")] = None,
+    sep: Annotated[str, typer.Option(help="--file: CSV field separator")] = ",",
+    json_path: Annotated[Optional[Path], typer.Option("--json", help="write the results as JSON here")] = None,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="write a self-contained HTML page here, e.g. inspect.html")] = None,
+    projection: Annotated[str, typer.Option(help="2-D picture: pca, tsne or umap")] = "pca",
+    sample: Annotated[int, typer.Option(
+        help="rows (stratified, seeded) the neighbours, ceiling and picture use")] = 10_000,
+    seed: Annotated[int, typer.Option(help="seed of the sample, the forest and the projection")] = 0,
+    neighbors: Annotated[int, typer.Option(help="k of the k-NN overlap matrix")] = 10,
+    threads: Annotated[int, typer.Option(help="threads of the random forest")] = 1,
+    results: Annotated[Optional[Path], typer.Option(
+        help="suite: the store that gets the inspect table (default results/<suite name>)")] = None,
+    store: Annotated[bool, typer.Option(help="suite: write the store's inspect table")] = True,
+) -> None:
+    """Rare, or inseparable? Class counts, k-NN overlap, recall ceilings, separability, a
+    projection and verdicts per dataset (docs/inspect.md)."""
+    from bench.commands.inspect import inspect
+    from bench.inspect.analyze import InspectOptions
+
+    out = stdout()
+    colours = {"overlapping": "red", "too_few": "yellow", "partial_overlap": "yellow",
+               "rare_separable": "green", "separable": "green"}
+
+    def show(ins) -> None:  # type: ignore[no-untyped-def]
+        out.print(Text.assemble((ins.title, "bold"), f": {ins.n_rows:,} rows, imbalance ratio "
+                                f"{ins.imbalance_ratio:.3g}, Bayes error {ins.bayes_error:.3f}"),
+                  highlight=False, soft_wrap=True)
+        for c in ins.classes:
+            out.print(Text.assemble("  ", (c.verdict, colours.get(c.verdict, "")), " ", c.message),
+                      highlight=False, soft_wrap=True)
+
+    run = inspect(suite, file=file, target=target, categorical=categorical, drop=drop, sep=sep,
+                  options=InspectOptions(sample=sample, k=neighbors, projection=projection,
+                                         seed=seed, threads=threads),
+                  results=results, store=store, json_path=json_path, html_path=output,
+                  on_inspection=show)
+    for what, path in (("inspect table", run.table_path), ("JSON", run.json_path),
+                       ("HTML", run.html_path)):
+        if path is not None:
+            console.print(Text(f"{what}: {path}"), highlight=False)
+
+
 def main() -> None:  # pragma: no cover
     app()
 

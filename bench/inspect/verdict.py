@@ -58,10 +58,8 @@ def verdict(c: ClassInspection, largest: int) -> tuple[str, str]:
             return RARE_SEPARABLE, (f"{name} is rare ({c.count} rows, {ratio}) but separable "
                                     f"({_ceiling(c)}): resampling or class weights can help")
         if named_labels:
-            return SEPARABLE, (f"{name} is separable ({_ceiling(c)}), although {named_share:.0%} "
-                               f"of its neighbours belong to {_names(named_labels)}: the "
-                               "argmax rule keeps the shared region, so that overlap costs "
-                               "the other class(es), not this one")
+            return SEPARABLE, (f"{name} is separable ({_ceiling(c)}; {named_share:.0%} of its "
+                               f"neighbours belong to {_names(named_labels)})")
         return SEPARABLE, (f"{name} is separable ({_ceiling(c)}; {c.own_share:.0%} of its "
                            "neighbours are its own)")
     if c.ceiling < LOW and c.overlap_share >= MOSTLY_OTHERS and named_labels:
@@ -79,7 +77,8 @@ def verdict(c: ClassInspection, largest: int) -> tuple[str, str]:
                                  f"({named_share:.0%} of its neighbours belong to "
                                  f"{'it' if len(named) == 1 else 'them'}; {_ceiling(c)}): a "
                                  "decision rule (threshold, class weights) trades its recall "
-                                 "against their precision; better features raise the ceiling")
+                                 f"against the precision of {_names(named_labels)}; better "
+                                 "features raise the ceiling")
     return PARTIAL_OVERLAP, (f"{name} is partly confused with other classes ({_ceiling(c)}; "
                              f"{c.own_share:.0%} of its neighbours are its own): a decision rule "
                              "trades its recall against other classes' precision")
