@@ -63,7 +63,7 @@ def write_groups(store: Path, tables: dict[str, pd.DataFrame], stamp: int, segme
     children = {t: df for t, df in tables.items() if t != "cells" and not df.empty}
     for start in range(0, len(ids), segment_cells):
         chunk = set(ids[start:start + segment_cells])
-        name = f"{SEGMENT}-{stamp:020d}-{uuid.uuid4().hex[:8]}.parquet"
+        name = f"{SEGMENT}-{stamp:020d}-{start // segment_cells:05d}{uuid.uuid4().hex[:8]}.parquet"
         for table, df in [("cells", cells), *children.items()]:
             part = df[df["cell_id"].isin(chunk)].drop(columns=ORDER, errors="ignore")
             if part.empty:
