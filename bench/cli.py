@@ -326,6 +326,9 @@ def select_cmd(
     prefer: Annotated[str, typer.Option(
         help="rank: the best mean rank; cost: the cheapest contender not significantly worse "
              "than it")] = "rank",
+    tolerance: Annotated[float, typer.Option(
+        help="--prefer cost: how far (metric units) a cheaper contender's mean may fall behind "
+             "the best's")] = 0.01,
     json_path: Annotated[Optional[Path], typer.Option("--json", help="also write every number as JSON here")] = None,
 ) -> None:
     """Write a decision record: the question, the data, the chosen contender, the set not
@@ -333,7 +336,7 @@ def select_cmd(
     from bench.commands.select import select, write_record
 
     record = select(store, metric=metric, contender=contender, task=task, where=where,
-                    alpha=alpha, prefer=prefer)
+                    alpha=alpha, prefer=prefer, tolerance=tolerance)
     write_record(record, output, json_path)
     written = f"{output}" + (f" and {json_path}" if json_path else "")
     console.print(Text(f"decision: {record.chosen} ({len(record.not_worse)} not significantly "

@@ -14,10 +14,13 @@ sorted lists, no clock.
 The chosen contender (`prefer="rank"`, the default) is the summary's best: the lowest mean rank
 over the complete tasks (ties: the better mean task score, then the label's text order). With
 `prefer="cost"` it is the cheapest (mean fit + predict seconds per ok cell; ties: rank order) of
-the set not significantly worse than the best. That set is the summary's: a contender is in it
-unless the two-sided Wilcoxon signed-rank test over the complete tasks against the best,
-Holm-corrected over all pairs, rejects at `alpha` with the best ahead. Effect sizes use the same
-complete tasks, so they describe exactly the evidence the test saw.
+the *candidates*: the contenders not significantly worse than the best whose mean task score is
+within `tolerance` (metric units, default 0.01) of the best's. The tolerance matters: with few
+tasks and many pairs no test can reject, and "not significantly worse" alone would let a dummy
+model win on cost. A contender is not significantly worse (the summary's set) unless the
+two-sided Wilcoxon signed-rank test over the complete tasks against the best, Holm-corrected over
+all pairs, rejects at `alpha` with the best ahead. Effect sizes use the same complete tasks, so
+they describe exactly the evidence the test saw.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ class Effect:
     """The chosen contender against another over the tasks both have (positive = chosen better
     in the metric's direction for `wins`/`r`; `mean_diff` is chosen - other in metric units)."""
 
-    role: str  # "runner-up" or "DNN baseline"
+    role: str  # "runner-up", "best-ranked" (when --prefer cost chose another) or "DNN baseline"
     other: str
     n_tasks: int
     mean_diff: float
@@ -195,11 +198,18 @@ def caveats(cells: pd.DataFrame, tm: TaskMatrix, chosen: str, n_tasks: int, frie
     is the number of complete tasks the tests ran on."""
     out: list[Caveat] = []
     datasets = _values(cells, "dataset")
+    k = int(tm.scores.notna().any().sum())  # contenders ranked (some score somewhere)
     if n_tasks < FEW_TASKS:
         out.append(Caveat("few_tasks", f"only {n_tasks} complete task(s): a two-sided Wilcoxon "
                           f"signed-rank test cannot reach p < 0.05 with fewer than {FEW_TASKS}, so "
                           "no contender can be shown worse than the chosen one; add datasets, "
                           "ratios or test priors"))
+    elif min_holm_p(n_tasks, k) >= alpha:
+        out.append(Caveat("no_power", f"with {n_tasks} complete tasks and {k * (k - 1) // 2} pairs "
+                          "of contenders the smallest Holm-corrected p-value possible is "
+                          f"{min_holm_p(n_tasks, k):.3g} ≥ α = {alpha:g}: no "
+                          "contender can be shown significantly worse; add tasks or narrow "
+                          "--contender / --where"))
     if len(datasets) < FEW_DATASETS:
         out.append(Caveat("few_datasets", f"only {len(datasets)} dataset(s): the choice is about "
                           "these datasets, not about tabular data in general"))
@@ -239,6 +249,14 @@ def caveats(cells: pd.DataFrame, tm: TaskMatrix, chosen: str, n_tasks: int, frie
                           "contenders: no effect size against it"))
     out += _ceiling_caveats(cells, inspect)
     return out
+
+
+def min_holm_p(n_tasks: int, k: int) -> float:
+    """The smallest p-value the Wilcoxon-Holm family can give: the exact two-sided Wilcoxon p of
+    n tasks all on one side, 2 / 2**n, times the k(k-1)/2 pairs Holm multiplies the first by."""
+    if n_tasks <= 0 or k < 2:
+        return 1.0
+    return min(1.0, 2.0 / 2.0 ** n_tasks * (k * (k - 1) / 2))
 
 
 def _few(items: list[str], limit: int = 5) -> str:
@@ -281,7 +299,8 @@ def decision_record(cells: pd.DataFrame, metric: str,
                     contender: str | Sequence[str] = DEFAULT_CONTENDER,
                     task: str | Sequence[str] | None = None,
                     where: Mapping[str, Sequence[str]] | str | Sequence[str] | None = None,
-                    alpha: float = 0.05, prefer: str = "rank", n_boot: int = 1000, seed: int = 0,
+                    alpha: float = 0.05, prefer: str = "rank", tolerance: float = 0.01,
+                    n_boot: int = 1000, seed: int = 0,
                     inspect: pd.DataFrame | None = None,
                     source: Mapping[str, object] | None = None,
                     direction: str | None = None) -> DecisionRecord:
@@ -294,6 +313,9 @@ def decision_record(cells: pd.DataFrame, metric: str,
         raise CommandError(f"--prefer {prefer}: allowed: {', '.join(PREFER)}")
     if not 0 < alpha < 1:
         raise CommandError(f"--alpha {alpha:g}: allowed: a level between 0 and 1 (e.g. 0.05)")
+    if not (tolerance >= 0 and math.isfinite(tolerance)):
+        raise CommandError(f"--tolerance {tolerance:g}: allowed: 0 or a positive difference in "
+                           "metric units (e.g. 0.01)")
     conditions = dict(where) if isinstance(where, Mapping) else parse_where(where)
     tm = task_matrix(cells, metric, contender=contender, task=task, where=conditions,
                      direction=direction)
@@ -312,20 +334,25 @@ def decision_record(cells: pd.DataFrame, metric: str,
                            "cheapest would be chosen whatever it scores; use --prefer rank or "
                            "add datasets, ratios or test priors")
     cost = table["fit_s"].fillna(np.inf) + table["predict_s"].fillna(0.0)
-    cheapest = min(not_worse, key=lambda c: (cost[c], order.index(c)))
+    sign = 1.0 if tm.direction == "max" else -1.0
+    behind = {c: sign * (table.at[best, "mean"] - table.at[c, "mean"]) for c in not_worse}
+    candidates = [c for c in not_worse if c == best or behind[c] <= tolerance]
+    cheapest = min(candidates, key=lambda c: (cost[c], order.index(c)))
     if prefer == "rank":
         chosen = best
         rule = ("best mean rank over the complete tasks (ties: better mean task score, then label "
                 "order), as in bench summary")
     else:
         chosen = cheapest
-        rule = (f"the cheapest (mean fit + predict seconds per cell) of the {len(not_worse)} "
-                f"contender(s) not significantly worse than the best-ranked, {best}")
+        rule = (f"the cheapest (mean fit + predict seconds per cell) of the {len(candidates)} "
+                f"contender(s) not significantly worse than the best-ranked, {best}, and within "
+                f"{tolerance:g} of its mean {tm.metric}")
     block = tm.scores.loc[summary.tasks, order]
     pairwise = summary.pairwise
-    runner_up = next(c for c in order if c != chosen)
+    # Against the best-ranked when cost chose another one, else against the next in rank order.
+    runner_up, role = (best, "best-ranked") if chosen != best else (order[1], "runner-up")
     baseline = baseline_contender(tm.contenders, tm.contender_axes)
-    effects = [_effect(block, tm.direction, chosen, runner_up, "runner-up", pairwise, n_boot, seed)]
+    effects = [_effect(block, tm.direction, chosen, runner_up, role, pairwise, n_boot, seed)]
     if baseline is not None and baseline != chosen and baseline in block.columns:
         effects.append(_effect(block, tm.direction, chosen, baseline, "DNN baseline", pairwise,
                                n_boot, seed))
@@ -342,12 +369,14 @@ def decision_record(cells: pd.DataFrame, metric: str,
     question = {"metric": tm.metric, "direction": tm.direction,
                 "contender_axes": list(tm.contender_axes), "task_axes": list(tm.task_axes),
                 "where": {k: list(v) for k, v in conditions.items()}, "alpha": alpha,
-                "prefer": prefer, "n_boot": n_boot, "seed": seed}
+                "prefer": prefer, "tolerance": tolerance, "n_boot": n_boot, "seed": seed}
     test = {"name": "two-sided Wilcoxon signed-rank test over the complete tasks, "
                     "Holm-corrected over all pairs",
             "against": best, "alpha": alpha, "n_tasks": summary.n_tasks,
             "friedman_stat": summary.friedman_stat, "friedman_p": summary.friedman_p,
-            "critical_difference": summary.critical_difference, "cheapest_not_worse": cheapest}
+            "critical_difference": summary.critical_difference,
+            "min_p_holm": min_holm_p(summary.n_tasks, len(order)),
+            "cost_candidates": candidates, "cheapest_not_worse": cheapest}
     data = _describe_data(filtered, tm, dict(source or {}))
     data["n_complete_tasks"] = summary.n_tasks
     return DecisionRecord(

@@ -21,12 +21,15 @@ from bench.store import Store, read_cells, read_meta, store_metric
 def select(store: str | Path, metric: str | None = None,
            contender: str | Sequence[str] | None = None, task: str | Sequence[str] | None = None,
            where: str | Sequence[str] | None = None, alpha: float = 0.05, prefer: str = "rank",
-           n_boot: int = 1000, seed: int = 0) -> DecisionRecord:
+           tolerance: float = 0.01, n_boot: int = 1000, seed: int = 0) -> DecisionRecord:
     """The decision record of `metric` (default: the suite's) over the store's tasks."""
     if prefer not in PREFER:
         raise CommandError(f"--prefer {prefer}: allowed: {', '.join(PREFER)}")
     if not 0.0 < alpha < 1.0:
         raise CommandError(f"--alpha {alpha:g}: allowed: a level between 0 and 1 (e.g. 0.05)")
+    if not tolerance >= 0:
+        raise CommandError(f"--tolerance {tolerance:g}: allowed: 0 or a positive difference in "
+                           "metric units (e.g. 0.01)")
     contender_axes = parse_contender(contender)
     conditions = parse_where(where)
     load_plugins()  # metrics registered by plugins (BENCH_PLUGINS) can decide
@@ -38,7 +41,7 @@ def select(store: str | Path, metric: str | None = None,
     inspect = Store(store).read("inspect")  # empty when the store has no inspection data
     source = {"store": Path(store).name, "suite": str(read_meta(store).get("suite", ""))}
     return decision_record(cells, metric, contender_axes, task, conditions, alpha=alpha,
-                           prefer=prefer, n_boot=n_boot, seed=seed,
+                           prefer=prefer, tolerance=tolerance, n_boot=n_boot, seed=seed,
                            inspect=None if inspect.empty else inspect, source=source,
                            direction=direction)
 

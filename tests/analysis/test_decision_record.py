@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from scipy import stats as sps
 
 from bench.analysis.decision_record import (FEW_TASKS, baseline_contender, decision_record,
-                                            rank_biserial)
+                                            min_holm_p, rank_biserial)
 from bench.core.errors import CommandError
 
 DNN = "dnn(hidden=[8])"
@@ -109,7 +109,13 @@ def test_prefer_cost_takes_the_cheapest_not_worse() -> None:
     assert by_rank.chosen == "a" and by_rank.not_worse == ["a", "b"]
     by_cost = decision_record(cells, "macro_f1", contender="model", prefer="cost")
     assert by_cost.chosen == "b" and by_cost.test["cheapest_not_worse"] == "b"
-    assert "cheapest" in by_cost.rule and by_cost.effects[0].other == "a"  # runner-up: next in rank
+    assert "cheapest" in by_cost.rule and "within 0.01" in by_cost.rule
+    assert (by_cost.effects[0].role, by_cost.effects[0].other) == ("best-ranked", "a")
+    assert by_cost.test["cost_candidates"] == ["a", "b"]
+    strict = decision_record(cells, "macro_f1", contender="model", prefer="cost", tolerance=0.001)
+    assert strict.chosen == "a"  # b is 0.0025 behind on average: outside the tolerance
+    with pytest.raises(CommandError, match="--tolerance"):
+        decision_record(cells, "macro_f1", prefer="cost", tolerance=-1)
     few = make_cells({k: v[:4] for k, v in scores.items()})
     with pytest.raises(CommandError, match="--prefer cost needs at least 6 complete tasks"):
         decision_record(few, "macro_f1", contender="model", prefer="cost")
@@ -128,6 +134,17 @@ def test_few_tasks_few_datasets_no_difference_and_no_baseline() -> None:
     assert "no DNN baseline" in found["no_baseline"]
     assert [e.role for e in rec.effects] == ["runner-up"]
     assert not any(n.startswith("only 3 complete task") for n in rec.notes)  # said once
+
+
+def test_no_power_when_holm_cannot_reach_alpha() -> None:
+    assert min_holm_p(6, 3) == pytest.approx(3 * 2 / 64) and min_holm_p(8, 3) == pytest.approx(
+        3 * 2 / 256)
+    assert min_holm_p(0, 3) == 1.0 and min_holm_p(20, 1) == 1.0
+    six = decision_record(make_cells({k: v[:6] for k, v in EIGHT.items()}), "macro_f1",
+                          contender="model")
+    assert "smallest Holm-corrected p-value possible is 0.0938" in codes(six)["no_power"]
+    assert six.not_worse == ["a", "b", DNN]  # what the caveat warns about
+    assert "no_power" not in codes(decision_record(make_cells(EIGHT), "macro_f1", contender="model"))
 
 
 def test_small_test_class_degenerate_and_failed_cells_of_the_chosen() -> None:
