@@ -2,9 +2,9 @@
 per-cell cap), and the kernel's out-of-memory kill counter (to name `oom` only when it is known).
 
 Why resident memory (RSS) sampled, not `RLIMIT_AS`/`RLIMIT_DATA`: those limit *virtual* memory,
-which numpy, torch, LightGBM and CUDA reserve far beyond what they touch (a cap of 4 GB on
-address space kills torch at import), and a failed allocation under them surfaces as a segfault
-in native code as often as a `MemoryError`. Resident memory is what `peak_mb` reports and what
+which is reserved far beyond what is touched (CUDA maps many GB when it starts, glibc 64 MB per
+thread arena), and a failed allocation under them surfaces as a segfault in native code as often
+as a `MemoryError`. Resident memory is what `peak_mb` reports and what
 the machine runs out of; sampling it every few milliseconds (the worker's own process and its
 children) overshoots the cap by at most what a cell allocates between two samples.
 """
