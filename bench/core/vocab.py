@@ -14,7 +14,7 @@ from bench.core.errors import DecisionError
 OK = "ok"
 ERROR = "error"  # the cell raised (the message and where are in `error`)
 TIMEOUT = "timeout"  # the cell ran past its timeout; its worker was killed
-OOM = "oom"  # out of memory (MemoryError, or a worker killed by SIGKILL)
+OOM = "oom"  # out of memory: the memory cap, a MemoryError, or the kernel's OOM killer (known)
 CRASHED = "crashed"  # the worker process died (segfault, exit)
 SKIPPED = "skipped"  # the skip rule, or a sampler that does not apply to the data
 STATUSES = (OK, ERROR, TIMEOUT, OOM, CRASHED, SKIPPED)
