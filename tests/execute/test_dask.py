@@ -220,3 +220,70 @@ def test_cell_that_kills_its_worker_every_time_is_crashed(scheduler: str, plugin
     assert rows.loc[logistic(1).cell_id, "status"] == OK
     assert summary.statuses == {OK: 1, CRASHED: 2, TIMEOUT: 1}
     assert time.monotonic() - t0 < 100  # the hung cell did not hold its worker for 120 s
+
+
+HANGING = """
+name = "hanging"
+folds = 2
+timeout_s = 300
+samplers = ["none"]
+
+[[datasets]]
+name = "wine"
+
+[[models]]
+name = "marking"
+mode = "sleep"
+seconds = 200
+marker = "{marker}"
+"""
+
+
+def session_processes(sid: int) -> list[int]:
+    import psutil
+
+    out = []
+    for p in psutil.process_iter():
+        try:
+            if os.getsid(p.pid) == sid:
+                out.append(p.pid)
+        except (ProcessLookupError, PermissionError, psutil.Error):
+            pass
+    return out
+
+
+def test_ctrl_c_stops_the_embedded_cluster_and_its_cells(tmp_path: Path) -> None:
+    """Ctrl-C mid-cell: the run stops (130), the finished cells are kept, and no worker or cell
+    process of the embedded cluster is left behind."""
+    marker = tmp_path / "marks"
+    marker.mkdir()
+    suite = tmp_path / "hanging.toml"
+    suite.write_text(HANGING.format(marker=marker))
+    env = {**os.environ, "BENCH_PLUGINS": "dask_plugins", "COLUMNS": "200",
+           "PYTHONPATH": os.pathsep.join(p for p in (str(PLUGINS), os.environ.get("PYTHONPATH"))
+                                         if p)}
+    proc = subprocess.Popen([sys.executable, "-m", "bench", "run", str(suite), "--executor",
+                             "dask", "--workers", "2", "--results", str(tmp_path / "s"),
+                             "--no-leaderboard"], env=env, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + START_S
+        while len(list(marker.iterdir())) < 2:  # both cells are running on their workers
+            assert time.monotonic() < deadline and proc.poll() is None, proc.stdout.read()
+            time.sleep(0.1)
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+        assert proc.returncode == 130, out
+        assert time.monotonic() - t0 < 30
+        assert "Traceback" not in out
+        deadline = time.monotonic() + 10
+        while session_processes(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert session_processes(proc.pid) == []
+    finally:
+        for pid in session_processes(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
