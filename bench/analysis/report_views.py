@@ -16,7 +16,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from bench.analysis.leaderboard import t_interval
+from scipy import stats
+
 from bench.analysis.tasks import DEFAULT_CONTENDER, LABEL_SEP, TASK_AXES
 from bench.core.vocab import FAILED, OK
 
@@ -60,13 +61,20 @@ def with_keys(cells: pd.DataFrame, contender: Sequence[str] = DEFAULT_CONTENDER)
                         panel=panel_labels(cells, panel_axes(cells)))
 
 
-def _mean_ci(values: np.ndarray) -> tuple[float, float, float]:
-    v = np.asarray(values, dtype=float)
-    v = v[~np.isnan(v)]
-    if not len(v):
-        return np.nan, np.nan, np.nan
-    m, hw = float(v.mean()), t_interval(v)
-    return m, (m - hw if np.isfinite(hw) else np.nan), (m + hw if np.isfinite(hw) else np.nan)
+def mean_ci(frame: pd.DataFrame, keys: list[str], value: str, prefix: str = "") -> pd.DataFrame:
+    """Per group of `keys`: mean of `value` over its non-NaN rows and the 95% Student-t interval
+    (`<prefix>lo`, `<prefix>hi`; NaN below two values), as `leaderboard.t_interval` computes it,
+    in one vectorised pass (a store has thousands of groups)."""
+    g = frame.groupby(keys, sort=True, dropna=False)[value]
+    agg = g.agg(["mean", "std", "count"])
+    n = agg["count"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        hw = stats.t.ppf(0.975, n - 1) * agg["std"].to_numpy(dtype=float) / np.sqrt(n)
+    hw = np.where(n >= 2, hw, np.nan)
+    mean = agg["mean"].to_numpy(dtype=float)
+    name = prefix.rstrip("_") if prefix else "mean"
+    return pd.DataFrame({name: mean, f"{prefix or 'ci_'}lo": mean - hw,
+                         f"{prefix or 'ci_'}hi": mean + hw}, index=agg.index)
 
 
 def metric_by_ratio(cells: pd.DataFrame, metric: str,
@@ -79,14 +87,19 @@ def metric_by_ratio(cells: pd.DataFrame, metric: str,
     keyed = with_keys(cells, contender)
     if contenders is not None:
         keyed = keyed[keyed["contender"].isin(list(contenders))]
-    rows = []
-    for (panel, cont, ratio), g in keyed.groupby(["panel", "contender", "ratio"], sort=True):
-        ok = g[g["status"] == OK]
-        m, lo, hi = _mean_ci(ok[metric].to_numpy(dtype=float) if metric in ok else np.array([]))
-        rows.append({"panel": panel, "contender": cont, "ratio": float(ratio), "mean": m,
-                     "ci_lo": lo, "ci_hi": hi, "n": int(len(ok)),
-                     "n_failed": int(g["status"].isin(FAILED).sum())})
-    return _ordered(pd.DataFrame(rows, columns=cols), contenders)
+    if keyed.empty:
+        return pd.DataFrame(columns=cols)
+    keys = ["panel", "contender", "ratio"]
+    ok = keyed["status"] == OK
+    values = pd.to_numeric(keyed[metric], errors="coerce") if metric in keyed else np.nan
+    keyed = keyed.assign(_v=np.where(ok, values, np.nan), _ok=ok,
+                         _failed=keyed["status"].isin(FAILED))
+    counts = keyed.groupby(keys, sort=True, dropna=False)[["_ok", "_failed"]].sum()
+    out = mean_ci(keyed, keys, "_v").join(counts).reset_index()
+    out = out.rename(columns={"_ok": "n", "_failed": "n_failed"})
+    out["ratio"] = out["ratio"].astype(float)
+    out[["n", "n_failed"]] = out[["n", "n_failed"]].astype(int)
+    return _ordered(out[cols], contenders)
 
 
 def _ordered(df: pd.DataFrame, contenders: Sequence[str] | None) -> pd.DataFrame:
@@ -118,16 +131,13 @@ def per_class_by_ratio(cells: pd.DataFrame, per_class: pd.DataFrame,
     merged["label"] = merged["label"].astype(str)
     label_order = {(p, lab): i for i, (p, lab) in enumerate(
         merged[["panel", "label"]].drop_duplicates().itertuples(index=False))}
-    rows = []
-    for (panel, label, cont, ratio), g in merged.groupby(["panel", "label", "contender", "ratio"],
-                                                         sort=True):
-        r, r_lo, r_hi = _mean_ci(g["recall"].to_numpy(dtype=float))
-        p, p_lo, p_hi = _mean_ci(g["precision"].to_numpy(dtype=float))
-        rows.append({"panel": panel, "label": label, "contender": cont, "ratio": float(ratio),
-                     "recall": r, "recall_lo": r_lo, "recall_hi": r_hi, "precision": p,
-                     "precision_lo": p_lo, "precision_hi": p_hi,
-                     "support": float(g["support"].mean()), "n": int(len(g))})
-    out = pd.DataFrame(rows, columns=cols)
+    keys = ["panel", "label", "contender", "ratio"]
+    out = (mean_ci(merged, keys, "recall", "recall_")
+           .join(mean_ci(merged, keys, "precision", "precision_"))
+           .join(merged.groupby(keys, sort=True)["support"].mean())
+           .join(merged.groupby(keys, sort=True).size().rename("n")).reset_index())
+    out["ratio"] = out["ratio"].astype(float)
+    out = out[cols]
     rank = {c: i for i, c in enumerate(contenders or [])}
     out = out.assign(_l=[label_order[(p, lab)] for p, lab in zip(out["panel"], out["label"])],
                      _c=out["contender"].map(rank).fillna(0))

@@ -90,10 +90,12 @@ def series_by_contender(df: pd.DataFrame, names: Sequence[str], y: str, lo: str 
                         hi: str | None) -> list[Series]:
     """One line per contender in `names` order, coloured by its position there."""
     out = []
+    groups = {k: g for k, g in df.groupby("contender", sort=False)}
     for i, name in enumerate(names):
-        g = df[df["contender"] == name].sort_values("ratio")
-        if g.empty:
+        g = groups.get(name)
+        if g is None:
             continue
+        g = g.sort_values("ratio")
         colour, dash = style(i)
         out.append(Series(name, list(g["ratio"]), list(g[y]),
                           list(g[lo]) if lo else None, list(g[hi]) if hi else None,
