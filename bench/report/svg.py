@@ -294,7 +294,15 @@ def cd_diagram(names: Sequence[str], ranks: Sequence[float], cd: float,
     order = sorted(range(k), key=lambda i: (ranks[i], names[i]))
     half = (k + 1) // 2
     left, right, axis_y = 260, width - 260, 64
-    lo_r, hi_r = 1.0, max(float(k), 2.0)
+    # The axis covers the ranks that occur (whole numbers around them), not always 1..k: with
+    # many contenders the ranks crowd in the middle and would be unreadable on the full axis.
+    finite = [r for r in ranks if math.isfinite(r)] or [1.0, 2.0]
+    lo_r, hi_r = float(math.floor(min(finite))), float(math.ceil(max(finite)))
+    if math.isfinite(cd) and cd > 0:  # room for the CD ruler, within the ranks 1..k
+        hi_r = max(hi_r, min(lo_r + math.ceil(cd), float(max(k, 2))))
+    if hi_r - lo_r < 1:
+        hi_r = lo_r + 1
+    step = next(s for s in (1, 2, 5, 10, 20, 50) if (hi_r - lo_r) / s <= 12)
 
     def fx(r: float) -> float:
         return left + (r - lo_r) / (hi_r - lo_r) * (right - left)
@@ -304,7 +312,7 @@ def cd_diagram(names: Sequence[str], ranks: Sequence[float], cd: float,
     body = [text(4, 14, title, extra=' font-weight="bold"'),
             f'<line x1="{num(fx(lo_r))}" y1="{num(axis_y)}" x2="{num(fx(hi_r))}" '
             f'y2="{num(axis_y)}" stroke="#333"/>']
-    for r in range(1, int(hi_r) + 1):
+    for r in range(int(lo_r), int(hi_r) + 1, step):
         body.append(f'<line x1="{num(fx(r))}" y1="{num(axis_y - 4)}" x2="{num(fx(r))}" '
                     f'y2="{num(axis_y)}" stroke="#333"/>')
         body.append(text(fx(r), axis_y - 7, r, "middle"))
