@@ -1,4 +1,4 @@
-"""Small datasets whose truth is known, for the inspect tests (importable: conftest adds tests/)."""
+"""Small datasets whose truth is known, for the inspect tests (tests/ is on sys.path)."""
 
 from __future__ import annotations
 
