@@ -82,10 +82,10 @@ EVIL_LABELS = ["<script>", "[/x]", "a&b"]
 EVIL_ERROR = "<img src=x onerror=alert(1)> & [/x] failed"
 
 
-def hostile_store(path: Path) -> Path:
+def hostile_store(path: Path, with_inspect: bool = True) -> Path:
     """A store written with `Store.replace_table`: 2 models (one the DNN baseline) x 2 samplers
     x 2 ratios x 2 folds, hostile dataset / model / sampler / class labels / error messages, one
-    failed and one skipped cell, per-class, confusion and curves rows."""
+    failed and one skipped cell, per-class, confusion and curves rows, and an `inspect` table."""
     rows, per_class, confusion, curves = [], [], [], []
     n = 0
     for model, family in ((EVIL_MODEL, "boosting"), ("dnn", "dnn")):
@@ -130,4 +130,11 @@ def hostile_store(path: Path) -> Path:
     store.replace_table("confusion", pd.DataFrame(confusion))
     store.replace_table("curves", pd.DataFrame(curves))
     store.write_meta({"suite": "<script>suite</script>", "metric": "macro_f1", "n_cells": n})
+    if with_inspect:  # as `bench inspect` writes it: one parquet file, one row per class
+        d = path / "inspect"
+        d.mkdir(parents=True, exist_ok=True)
+        pd.DataFrame({"dataset": EVIL_DATASET, "profile": "step", "ratio": [1.0, 10.0] * 3,
+                      "minority": "2", "class_label": [lab for lab in EVIL_LABELS for _ in "ab"],
+                      "ceiling": [0.9, 0.4] * 3, "ceiling_lo": [0.8, 0.3] * 3,
+                      "ceiling_hi": [1.0, 0.5] * 3}).to_parquet(d / "data-1-all.parquet")
     return path

@@ -21,9 +21,10 @@ from scipy import stats
 from bench.analysis.tasks import DEFAULT_CONTENDER, LABEL_SEP, TASK_AXES
 from bench.core.vocab import FAILED, OK
 
-# The hook for inspection data (a later `inspect` table): one row per dataset x label (x ratio when
-# it has one) with the best recall any classifier can reach given the class overlap.
-CEILING_COLUMNS = ("dataset", "label", "recall_ceiling")
+# The hook for inspection data: the `inspect` table `bench inspect` writes (one row per dataset x
+# profile x ratio x class; bench.inspect.result.TABLE_COLUMNS) gives each class's recall ceiling,
+# the best recall an accuracy-maximising model can reach given the class overlap.
+CEILING_COLUMNS = ("dataset", "class_label", "ceiling")
 
 
 def contender_labels(cells: pd.DataFrame, contender: Sequence[str] = DEFAULT_CONTENDER) -> pd.Series:
@@ -146,18 +147,31 @@ def per_class_by_ratio(cells: pd.DataFrame, per_class: pd.DataFrame,
 
 
 def recall_ceiling(inspect: pd.DataFrame | None, cells: pd.DataFrame) -> pd.DataFrame:
-    """The hook for inspection data: the per-class recall ceiling of each panel and label, drawn
-    on the per-class recall plots. Reads only what an `inspect` table provides (columns
-    `CEILING_COLUMNS`, optionally `ratio`); empty when the store has none."""
-    cols = ["panel", "label", "ratio", "recall_ceiling"]
-    if inspect is None or inspect.empty or not set(CEILING_COLUMNS) <= set(inspect.columns):
+    """The hook for inspection data: each panel's per-class recall ceiling at each ratio that ran
+    (with its 95% interval when given), drawn on the per-class recall plots. Reads only what the
+    `inspect` table provides (`CEILING_COLUMNS`, and profile, minority, ratio, ceiling_lo,
+    ceiling_hi when present); empty when the store has none."""
+    cols = ["panel", "label", "ratio", "recall_ceiling", "ceiling_lo", "ceiling_hi"]
+    if (inspect is None or inspect.empty or cells.empty
+            or not set(CEILING_COLUMNS) <= set(inspect.columns)):
         return pd.DataFrame(columns=cols)
     axes = panel_axes(cells)
-    keys = cells[axes].drop_duplicates()
+    keys = cells[[*axes, "ratio"]].drop_duplicates()
     keys = keys.assign(panel=panel_labels(keys, axes))
-    on = [a for a in axes if a in inspect.columns]  # a per-dataset ceiling serves all its panels
-    merged = inspect.merge(keys, on=on)
+    ins = inspect.rename(columns={"class_label": "label", "ceiling": "recall_ceiling"})
+    # Joined on what the inspection is keyed by; without a ratio its ceiling holds at every ratio.
+    on = [a for a in (*axes, "ratio") if a in ins.columns]
+    for a in on:
+        if a == "ratio":
+            ins[a] = pd.to_numeric(ins[a], errors="coerce").astype(float)
+            keys[a] = keys[a].astype(float)
+        else:
+            ins[a], keys[a] = ins[a].astype(str), keys[a].astype(str)
+    merged = ins.drop(columns=[c for c in ins.columns if c in keys.columns and c not in on])
+    merged = merged.merge(keys, on=on)
+    for c in ("ceiling_lo", "ceiling_hi"):
+        if c not in merged:
+            merged[c] = np.nan
     merged["label"] = merged["label"].astype(str)
-    if "ratio" not in merged:
-        merged["ratio"] = np.nan
-    return merged[cols].reset_index(drop=True)
+    out = merged[cols].drop_duplicates(["panel", "label", "ratio"])
+    return out.sort_values(["panel", "label", "ratio"], kind="stable").reset_index(drop=True)

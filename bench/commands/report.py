@@ -5,12 +5,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from bench.analysis.report_data import ReportData, report_data
 from bench.core.errors import CommandError, StoreError
 from bench.core.plugins import load_plugins
 from bench.store import Store, read_cells, read_meta, store_metric
 
-CHILD_TABLES = ("per_class", "confusion", "curves", "inspect")  # inspect: a later issue's table
+CHILD_TABLES = ("per_class", "confusion", "curves")
+INSPECT_TABLE = "inspect"  # written whole by `bench inspect` (one parquet file, no cell_id)
+
+
+def read_inspect(store: str | Path) -> pd.DataFrame | None:
+    """The store's `inspect` table (`bench inspect`), None when it has none. It is not a cell
+    table: the newest data file of `<store>/inspect/` is the table."""
+    d = Path(store) / INSPECT_TABLE
+    files = sorted(p for p in d.glob("*.parquet") if not p.name.startswith((".", "_"))) \
+        if d.is_dir() else []
+    if not files:
+        return None
+    try:
+        return pd.read_parquet(files[-1])
+    except (OSError, ValueError) as exc:
+        raise StoreError(f"{files[-1]}: the inspect table cannot be read ({exc}); re-run "
+                         "`bench inspect` or remove it") from None
 
 
 @dataclass
@@ -44,7 +62,8 @@ def build_report(store: str | Path, output: str | Path, metric: str | None = Non
     parsed = parse_where(where)
     cells = filter_where(cells, parsed)
     s = Store(store)
-    tables = {"cells": cells, **{t: s.read(t) for t in CHILD_TABLES}}
+    tables = {"cells": cells, **{t: s.read(t) for t in CHILD_TABLES},
+              INSPECT_TABLE: read_inspect(store)}
     data = report_data(tables, read_meta(store), metric, direction, axes, where_text(parsed))
     page = render(data)
     out.parent.mkdir(parents=True, exist_ok=True)

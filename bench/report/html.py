@@ -17,6 +17,7 @@ from bench.analysis.report_data import ReportData
 from bench.report.svg import (PALETTE, Axis, Series, cd_diagram, esc, grid_chart, heat_colour,
                               line_chart, scatter, style)
 
+CEILING_NAME, CEILING_COLOUR = "recall ceiling (inspect)", "#b00000"
 SECTIONS = (("what-ran", "What ran"), ("summary", "Summary"), ("by-ratio", "Metric vs imbalance ratio"),
             ("per-class", "Per-class recall and precision vs ratio"),
             ("best-sampler", "Best sampler per model and ratio"),
@@ -69,14 +70,17 @@ def empty(what: str) -> str:
     return f'<p class="empty">No data: {esc(what)}.</p>'
 
 
-def legend(names: Sequence[str]) -> str:
-    """The colour key shared by a section's small charts (colour i = i-th name)."""
+def legend(names: Sequence[str], extra: Sequence[tuple[str, str]] = ()) -> str:
+    """The colour key shared by a section's small charts (colour i = i-th name), then `extra`
+    (name, colour) entries such as the recall ceiling."""
     items = []
     for i, name in enumerate(names):
         colour, dash = style(i)
         border = "dashed" if dash else "solid"
         items.append(f'<span><i class="swatch" style="background:{colour};border-top:1px {border} '
                      f'{colour}"></i>{esc(name)}</span>')
+    items += [f'<span><i class="swatch" style="background:{colour}"></i>{esc(name)}</span>'
+              for name, colour in extra]
     return f'<p class="legend">{"".join(items)}</p>'
 
 
@@ -156,21 +160,24 @@ def per_class(d: ReportData) -> str:
     if d.per_class.empty:
         return empty("no per-class rows (per_class table)")
     axis = ratio_axis(d.per_class["ratio"])
-    parts = [f'<p class="note">{esc("Recall and precision of each class as the imbalance ratio grows, per dataset; mean over repeats × folds with 95% t-intervals. Dashed red lines: the recall ceiling from inspection data, where the store has it.")}</p>',
-             legend(d.highlighted)]
+    parts = [f'<p class="note">{esc("Recall and precision of each class as the imbalance ratio grows, per dataset; mean over repeats × folds with 95% t-intervals. Dashed red line: the recall ceiling of the class (bench inspect), where the store has an inspect table.")}</p>',
+             legend(d.highlighted, [] if d.ceiling.empty else [(CEILING_NAME, CEILING_COLOUR)])]
     for panel, g in d.per_class.groupby("panel", sort=True):
         parts.append(f"<h3>{esc(panel)}</h3>")
         charts = []
         for label in pd.unique(g["label"]):
             gl = g[g["label"] == label]
             ceil = d.ceiling[(d.ceiling["panel"] == panel) & (d.ceiling["label"] == label)]
-            hl = [(float(v), f"ceiling {v:.2f}") for v in ceil["recall_ceiling"]]
+            ceil = ceil.sort_values("ratio")
+            recall = series_by_contender(gl, d.highlighted, "recall", "recall_lo", "recall_hi")
+            if len(ceil):  # the inspection's recall ceiling (bench inspect), with its interval
+                recall.append(Series(CEILING_NAME, list(ceil["ratio"]), list(ceil["recall_ceiling"]),
+                                     list(ceil["ceiling_lo"]), list(ceil["ceiling_hi"]),
+                                     dash="4 2", colour=CEILING_COLOUR))
             support = float(gl["support"].min())
             title = f"class {label}: recall (min test support {support:g})"
-            charts.append(line_chart(series_by_contender(gl, d.highlighted, "recall", "recall_lo",
-                                                         "recall_hi"), axis,
-                                     Axis("recall", lo=0, hi=1), title, width=340, height=230,
-                                     hlines=hl))
+            charts.append(line_chart(recall, axis, Axis("recall", lo=0, hi=1), title, width=340,
+                                     height=230))
             charts.append(line_chart(series_by_contender(gl, d.highlighted, "precision",
                                                          "precision_lo", "precision_hi"),
                                      axis, Axis("precision", lo=0, hi=1),

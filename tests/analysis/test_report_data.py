@@ -90,14 +90,25 @@ def test_per_class_keyed_by_dataset_and_label_in_class_order():
 
 
 def test_recall_ceiling_hook_reads_only_an_inspect_table():
-    cells = frame(cell("a", dataset="wine"), cell("b", dataset="iris"))
+    cells = frame(cell("a", dataset="wine", ratio=1.0), cell("b", dataset="wine", ratio=10.0),
+                  cell("c", dataset="iris", ratio=10.0))
     assert recall_ceiling(None, cells).empty
     assert recall_ceiling(pd.DataFrame({"dataset": ["wine"]}), cells).empty
-    inspect = pd.DataFrame({"dataset": ["wine", "wine"], "label": ["2", "1"],
-                            "recall_ceiling": [0.7, 0.9]})
+    # as `bench inspect` writes it: per dataset x profile x ratio x class (ratio 30 did not run)
+    inspect = pd.DataFrame({"dataset": ["wine"] * 3 + ["iris"], "profile": ["step"] * 4,
+                            "ratio": [1.0, 10.0, 30.0, 10.0], "minority": ["2"] * 4,
+                            "class_label": ["2", "2", "2", "x"], "ceiling": [0.9, 0.6, 0.3, 1.0],
+                            "ceiling_lo": [0.8, 0.5, 0.2, 1.0], "ceiling_hi": [1.0, 0.7, 0.4, 1.0]})
     out = recall_ceiling(inspect, cells)
-    assert list(zip(out["panel"], out["label"], out["recall_ceiling"])) == [
-        ("wine", "2", 0.7), ("wine", "1", 0.9)]
+    assert list(zip(out["panel"], out["label"], out["ratio"], out["recall_ceiling"])) == [
+        ("iris", "x", 10.0, 1.0), ("wine", "2", 1.0, 0.9), ("wine", "2", 10.0, 0.6)]
+    assert list(out["ceiling_lo"]) == [1.0, 0.8, 0.5]
+    # an inspection without ratios holds at every ratio that ran; no interval -> NaN
+    flat = recall_ceiling(inspect[inspect["ratio"] == 10.0].drop(
+        columns=["ratio", "ceiling_lo", "ceiling_hi"]), cells)
+    wine = flat[flat["panel"] == "wine"]
+    assert list(zip(wine["ratio"], wine["recall_ceiling"])) == [(1.0, 0.6), (10.0, 0.6)]
+    assert wine["ceiling_lo"].isna().all()
 
 
 def test_contender_scores_mean_over_task_means_and_cost_over_ok_cells():

@@ -78,6 +78,13 @@ def test_every_section_is_present_and_offline(evil_page: str):
     assert "<script" not in evil_page  # no script at all: nothing to fail offline
 
 
+def test_the_inspect_recall_ceiling_is_drawn_per_class(evil_page: str, tmp_path: Path):
+    section = evil_page.split('<section id="per-class">')[1].split("</section>")[0]
+    assert section.count("<title>recall ceiling (inspect)</title>") == 3  # one line per class
+    plain = build_report(hostile_store(tmp_path / "s", with_inspect=False), tmp_path / "r.html")
+    assert "recall ceiling (inspect)" not in plain.path.read_text(encoding="utf-8")
+
+
 def test_failures_and_skips_listed_with_reasons(evil_page: str):
     section = evil_page.split('<section id="problems">')[1]
     assert "&lt;img src=x onerror=alert(1)&gt; &amp; [/x] failed" in section
