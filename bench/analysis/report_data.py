@@ -21,7 +21,7 @@ from bench.analysis.report_models import (baseline_contender, best_sampler, cd_g
 from bench.analysis.report_views import (DEFAULT_CONTENDER, metric_by_ratio, panel_axes,
                                          per_class_by_ratio, recall_ceiling)
 from bench.core.errors import BenchError
-from bench.core.vocab import FAILED, SKIPPED, STATUSES
+from bench.core.vocab import FAILED, OK, SKIPPED, STATUSES
 
 TOP_CONTENDERS = 6  # contenders drawn as lines (plus the DNN baseline): more is unreadable
 PROVENANCE_COLUMNS = ("harness_version", "protocol_version", "git_sha", "python_version", "host",
@@ -130,6 +130,10 @@ def _summary(cells: pd.DataFrame, metric: str, contender: Sequence[str],
     """`bench.analysis.summary.summarize` of the cells, None (with a note) when it cannot answer."""
     from bench.analysis.summary import summarize
 
+    ok = cells["status"] == OK
+    if metric not in cells or not pd.to_numeric(cells.loc[ok, metric], errors="coerce").notna().any():
+        notes.append(f"summary: no ok cell has a {metric} value, so nothing can be ranked")
+        return None
     try:
         return summarize(cells, metric=metric, contender=tuple(contender))
     except BenchError as exc:

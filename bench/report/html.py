@@ -143,7 +143,7 @@ def summary(d: ReportData) -> str:
 
 
 def by_ratio(d: ReportData) -> str:
-    if d.by_ratio.empty:
+    if d.by_ratio.empty or not d.by_ratio["mean"].notna().any():
         return empty(f"no {d.metric} values by ratio")
     axis = ratio_axis(d.by_ratio["ratio"])
     charts = []
@@ -256,7 +256,7 @@ def curves(d: ReportData) -> str:
 
 def time_quality(d: ReportData) -> str:
     t = d.time_quality
-    if t.empty or not t["fit_s"].notna().any():
+    if t.empty or not (t["fit_s"].notna() & t["score"].notna()).any():
         return empty("no fit times and scores")
     pos = t["fit_s"][t["fit_s"] > 0]
     log = len(pos) > 1 and pos.max() / pos.min() >= 10

@@ -106,6 +106,27 @@ def test_a_section_without_data_says_so(tmp_path: Path):
     assert "<svg" in page.split('<section id="by-ratio">')[1].split("</section>")[0]
 
 
+@pytest.mark.parametrize("status", ["error", "skipped"])
+def test_a_store_where_nothing_succeeded_still_renders_every_section(status: str):
+    import pandas as pd
+
+    from bench.analysis.report_data import report_data
+    from bench.report.html import render
+
+    cells = pd.DataFrame([{"cell_id": f"c{i}", "status": status, "error": f"why {i}",
+                           "dataset": "d", "profile": "step", "ratio": 1.0, "minority": "2",
+                           "test_prior": "same", "sampler": "none", "model": f"m{i}",
+                           "family": "boosting", "repeat": 0, "fold": 0, "macro_f1": None}
+                          for i in range(2)])
+    page = render(report_data({"cells": cells}, {}, "macro_f1", "max"))
+    for sid, _ in SECTIONS:
+        assert f'<section id="{sid}">' in page
+    assert "summary: no ok cell has a macro_f1 value" in page
+    for sid in ("by-ratio", "best-sampler", "time-quality", "per-class", "confusion", "curves"):
+        assert "No data:" in page.split(f'<section id="{sid}">')[1].split("</section>")[0], sid
+    assert "why 0" in page.split('<section id="problems">')[1]
+
+
 def test_same_store_same_bytes(tmp_path: Path, evil_page: str):
     store = hostile_store(tmp_path / "store")
     assert build_report(store, tmp_path / "a.html").path.read_text() == evil_page
