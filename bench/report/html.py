@@ -133,7 +133,15 @@ def summary(d: ReportData) -> str:
              f"{s.n_datasets} dataset(s)", f"Friedman p = {number(s.friedman_p, 4)}",
              f"critical difference {number(s.critical_difference)} at α = {s.alpha}",
              f"best: {s.best}",
-             "not significantly worse: " + (", ".join(s.not_significantly_worse) or "none")]
+             "not significantly worse: " + (", ".join(s.not_significantly_worse) or "none"),
+             f"Elo anchored at {s.reference} = 1000"]
+    v = getattr(s, "vs_reference", None)
+    if v is not None:  # the best against the reference, paired over tasks x folds
+        facts.append(f"{v.a} vs {v.b}: {s.metric} {number(v.mean_a)} vs {number(v.mean_b)}, "
+                     f"difference {number(v.mean_diff)} (95% CI {number(v.diff_lo)} … "
+                     f"{number(v.diff_hi)}) over {v.n_tasks} tasks; wins / ties / losses over "
+                     f"{v.n_pairs} folds {v.wins} / {v.ties} / {v.losses}; Wilcoxon p over tasks "
+                     f"{number(v.p_tasks, 4)}")
     parts = ["<ul>" + "".join(f"<li>{esc(f)}</li>" for f in facts) + "</ul>", table(s.table, cols)]
     parts += [f'<p class="note">{esc(n)}</p>' for n in getattr(s, "notes", [])]
     if d.cd_names:

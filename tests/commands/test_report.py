@@ -3,6 +3,7 @@ CLI too; bad options are errors before anything is written."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -37,6 +38,9 @@ def test_every_section_has_data_on_a_real_store(store: Path, tmp_path: Path):
         assert "No data:" not in section(page, sid), sid
     assert d.baseline == "dnn(batch_size=32,hidden=[16],max_epochs=4) + none"
     assert set(d.confusion["role"]) == {"best", "DNN baseline"}
+    summary = html.unescape(section(page, "summary"))
+    assert f"Elo anchored at {d.baseline} = 1000" in summary
+    assert f"{d.best} vs {d.baseline}: macro_f1" in summary  # the paired comparison
     # learning curves of the DNN baseline: train and validation loss and macro-F1 per epoch
     base = d.curves[d.curves["contender"] == d.baseline]
     assert {(m, s) for m, s in zip(base["metric"], base["split"])} == {
