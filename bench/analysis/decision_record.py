@@ -139,7 +139,8 @@ def _effect(block: pd.DataFrame, direction: str, chosen: str, other: str, role: 
                   diff_lo=lo, diff_hi=hi, wins=wins, ties=ties, losses=losses,
                   win_rate=(wins + ties / 2) / n if n else math.nan,
                   rank_biserial=rank_biserial(signed),
-                  p=_pair(pairwise, chosen, other, "p"), p_holm=_pair(pairwise, chosen, other, "p_holm"))
+                  p=_pair(pairwise, chosen, other, "p"),
+                  p_holm=_pair(pairwise, chosen, other, "p_holm"))
 
 
 def _pair(pairwise: pd.DataFrame, a: str, b: str, column: str) -> float:
@@ -260,7 +261,8 @@ def min_holm_p(n_tasks: int, k: int) -> float:
 
 
 def _few(items: list[str], limit: int = 5) -> str:
-    return ", ".join(items[:limit]) + (f", … ({len(items) - limit} more)" if len(items) > limit else "")
+    more = f", … ({len(items) - limit} more)" if len(items) > limit else ""
+    return ", ".join(items[:limit]) + more
 
 
 def _contender_mask(cells: pd.DataFrame, tm: TaskMatrix, label: str) -> pd.Series:
@@ -329,8 +331,8 @@ def decision_record(cells: pd.DataFrame, metric: str,
                            "task(s); widen --where or change --contender")
     best, not_worse = summary.best, list(summary.not_significantly_worse)
     if prefer == "cost" and summary.n_tasks < MIN_WILCOXON_TASKS:
-        raise CommandError(f"--prefer cost needs at least {MIN_WILCOXON_TASKS} complete tasks: with "
-                           f"{summary.n_tasks} the test cannot reject any contender, so the "
+        raise CommandError(f"--prefer cost needs at least {MIN_WILCOXON_TASKS} complete tasks: "
+                           f"with {summary.n_tasks} the test cannot reject any contender, so the "
                            "cheapest would be chosen whatever it scores; use --prefer rank or "
                            "add datasets, ratios or test priors")
     cost = table["fit_s"].fillna(np.inf) + table["predict_s"].fillna(0.0)
@@ -363,7 +365,8 @@ def decision_record(cells: pd.DataFrame, metric: str,
     for label in order:
         row = {"contender": label, **{c: table.at[label, c] for c in columns if c in table.columns}}
         row["p_vs_best"] = math.nan if label == best else _pair(pairwise, best, label, "p")
-        row["p_holm_vs_best"] = math.nan if label == best else _pair(pairwise, best, label, "p_holm")
+        row["p_holm_vs_best"] = (math.nan if label == best
+                                 else _pair(pairwise, best, label, "p_holm"))
         contenders.append(row)
     filtered = filter_where(cells, conditions)
     question = {"metric": tm.metric, "direction": tm.direction,

@@ -64,8 +64,8 @@ def decision_markdown(rec: DecisionRecord) -> str:
     out += ["## Answer", "",
             f"**{md_text(rec.chosen)}**: mean rank {_f(chosen.get('mean_rank'), 2)} of {k} "
             f"contenders over {t['n_tasks']} complete task(s); mean {md_text(q['metric'])} "
-            f"{_f(chosen.get('mean'))} (95% CI {_f(chosen.get('ci_lo'))} – {_f(chosen.get('ci_hi'))}"
-            f" over tasks); win rate {_f(chosen.get('win_rate'), 2)}.", ""]
+            f"{_f(chosen.get('mean'))} (95% CI {_f(chosen.get('ci_lo'))} – "
+            f"{_f(chosen.get('ci_hi'))} over tasks); win rate {_f(chosen.get('win_rate'), 2)}.", ""]
     others = [c for c in rec.not_worse if c != rec.chosen]
     if others:
         out += [f"Not significantly worse than the best-ranked ({md_text(t['against'])}): "
@@ -127,7 +127,8 @@ def decision_markdown(rec: DecisionRecord) -> str:
         out.append(f"- source: store {md_text(d.get('store', '—'))}, suite "
                    f"{md_text(d.get('suite', '—'))}")
     out += [f"- tasks: {d['n_tasks']} ({d['n_complete_tasks']} complete: every contender scored), "
-            f"{d['folds_per_task']} repeat × fold unit(s) per task, {d['n_contenders']} contenders",
+            f"{d['folds_per_task']} repeat × fold unit(s) per task, "
+            f"{d['n_contenders']} contenders",
             f"- datasets ({len(d['datasets'])}): {_values(d['datasets'])}",
             f"- imbalance ratios: {_values(d['ratios'])}; profiles: {_values(d['profiles'])}; "
             f"test priors: {_values(d['test_priors'])}; minority: {_values(d['minorities'])}",

@@ -37,7 +37,8 @@ def leaderboard_markdown(board: pd.DataFrame, per_class: Sequence[tuple[str, pd.
     metric = board.attrs.get("metric", "metric")
     arrow = "↑" if board.attrs.get("direction", "max") == "max" else "↓"
     by = list(board.attrs.get("by", []))
-    out = [f"### Leaderboard — {md_text(metric)} {arrow} (mean ± 95% CI over repeats × folds)", ""]
+    out = [f"### Leaderboard — {md_text(metric)} {arrow} "
+           "(mean ± 95% CI over repeats × folds)", ""]
     head = [*map(md_text, by), "rank", "model", "family", f"{md_text(metric)} {arrow}", "n",
             "failed", "skipped", "min test", "fit_s", "flags"]
     right = frozenset(i for i, h in enumerate(head)
