@@ -56,3 +56,15 @@ def test_in_process_mode_gives_the_same_metrics_as_workers(tmp_path: Path) -> No
     assert (ra["status"] == "ok").all()
     assert ra["macro_f1"].tolist() == rb["macro_f1"].tolist()
     assert ra["log_loss"].tolist() == rb["log_loss"].tolist()
+
+
+def test_recycled_workers_lose_no_cell(tmp_path: Path) -> None:
+    """Every `recycle_after` cells a worker is replaced without blocking the others."""
+    from bench.execute.local import LocalExecutor
+    from bench.execute.base import execute
+
+    cells = [cell("sleep", seconds=0.01 * k, fold=k % 3) for k in range(5)]
+    store = Store(tmp_path / "s")
+    summary = execute(cells, store, LocalExecutor(workers=2, timeout_s=30, recycle_after=2))
+    assert summary.statuses == {"ok": 5}
+    assert sorted(store.read("cells")["cell_id"]) == sorted(c.cell_id for c in cells)
