@@ -7,6 +7,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench.commands.report import build_report
 from bench.report.html import SECTIONS
@@ -130,6 +132,21 @@ def test_a_store_where_nothing_succeeded_still_renders_every_section(status: str
 def test_same_store_same_bytes(tmp_path: Path, evil_page: str):
     store = hostile_store(tmp_path / "store")
     assert build_report(store, tmp_path / "a.html").path.read_text() == evil_page
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40))
+def test_any_name_stays_text_in_tables_and_charts(name: str):
+    import pandas as pd
+
+    from bench.report.html import table
+
+    p = parse(table(pd.DataFrame({"model": [name]})))
+    assert set(p.tags) == {"table", "tr", "th", "td"} and "".join(p.text) == "model" + name
+    chart = line_chart([Series(name, [1.0, 2.0], [0.1, 0.2])], Axis(name), Axis("y"), name)
+    p = parse(chart)
+    assert set(p.tags) <= ALLOWED_TAGS and not [a for a, _ in p.attrs if a.startswith("on")]
+    assert name in p.text  # the axis label, a text node of its own
 
 
 def test_nice_and_log_ticks():
