@@ -6,10 +6,9 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from sklearn import metrics as skm
 
 from bench.metrics.inputs import ScoreInput
-from bench.metrics.scores import average_precision
+from bench.metrics.scores import per_class_scores
 
 
 def per_class_table(inp: ScoreInput) -> pd.DataFrame:
@@ -19,24 +18,20 @@ def per_class_table(inp: ScoreInput) -> pd.DataFrame:
     are silenced here because ``score_all`` already reports the same conditions. AP is NaN
     without probabilities or for a class absent from y_true.
     """
-    precision = recall = f1 = support = np.zeros(inp.n_classes)  # sklearn refuses empty input
-    if len(inp.y_true):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            precision, recall, f1, support = skm.precision_recall_fscore_support(
-                inp.y_true, inp.y_pred, labels=inp.labels, average=None, zero_division="warn"
-            )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        precision, recall, f1 = per_class_scores(inp)  # all 0 on empty input
     ap = np.full(inp.n_classes, np.nan)
     if inp.proba is not None:
         for c in inp.present:
-            ap[c] = average_precision(inp, int(c))
+            ap[c] = inp.average_precision(int(c))
     return pd.DataFrame(
         {
             "label": inp.labels.astype(np.int64),
-            "precision": np.asarray(precision, dtype=np.float64),
-            "recall": np.asarray(recall, dtype=np.float64),
-            "f1": np.asarray(f1, dtype=np.float64),
-            "support": np.asarray(support, dtype=np.int64),
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+            "support": inp.true_counts.astype(np.int64),
             "average_precision": ap,
         }
     )
@@ -45,6 +40,6 @@ def per_class_table(inp: ScoreInput) -> pd.DataFrame:
 def confusion_table(inp: ScoreInput) -> pd.DataFrame:
     """Confusion matrix in long (tidy) form: all k*k (true_label, pred_label) pairs, zeros included."""
     k = inp.n_classes
-    counts = np.bincount(inp.y_true * k + inp.y_pred, minlength=k * k).astype(np.int64)
+    counts = inp.confusion.ravel().astype(np.int64)
     true_label, pred_label = np.divmod(np.arange(k * k, dtype=np.int64), k)
     return pd.DataFrame({"true_label": true_label, "pred_label": pred_label, "count": counts})

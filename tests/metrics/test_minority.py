@@ -38,6 +38,8 @@ def test_minority_metrics_follow_the_cells_minority_not_the_training_counts() ->
     # ranking by p_2: 0.9 (hit), 0.4 (hit) -> precision 1 at both recalls -> AP 1
     assert _score("minority_ap", with_proba)[0] == pytest.approx(1.0, abs=TOL)
     proba[2, 2] = 0.95  # a class-0 row now ranks first: precisions 1/2, 2/3 at recalls 1/2, 1
+    assert _score("minority_ap", with_proba)[0] == pytest.approx(1.0, abs=TOL)  # a ScoreInput keeps its copy
+    with_proba = ScoreInput(Y_TRUE, Y_PRED, proba, 3, np.ones(3), minority=2)
     assert _score("minority_ap", with_proba)[0] == pytest.approx(0.5 * 0.5 + 0.5 * 2 / 3, abs=TOL)
 
 
