@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -36,6 +37,7 @@ from bench.execute.base import Executor, ResultHook
 from bench.execute.sandbox import SandboxSpec, SandboxStartError, run_sandboxed
 
 CONNECT_TIMEOUT_S = 5.0
+ABORT_WAIT_S = 10.0  # Ctrl-C: how long the workers get to kill the run's cells
 HANDSHAKE_TIMEOUT_S = 2.0  # a Dask server sends its handshake at once
 SCHEMES = ("tcp", "tls")
 # What the embedded cluster's scheduler is told (a scheduler started by hand: docs/scale-out.md).
@@ -182,12 +184,18 @@ class DaskExecutor(Executor):
 
     def _abort(self, client: Any) -> None:
         """Cancel this run's futures and kill its cells still running on the workers."""
-        try:
-            client.cancel(list(self._in_flight), force=True)
-            if self.scheduler is not None:  # an embedded cluster dies with the driver anyway
-                client.run(_abort_run, self.token, wait=False)
-        except Exception:  # noqa: BLE001 — best effort on the way out
-            pass
+        def abort() -> None:
+            try:
+                client.cancel(list(self._in_flight), force=True)
+                if self.scheduler is not None:  # an embedded cluster dies with the driver anyway
+                    client.run(_abort_run, self.token, on_error="return")
+            except Exception:  # noqa: BLE001 — best effort on the way out
+                pass
+
+        # bounded: an unresponsive worker must not hold the driver's exit
+        helper = threading.Thread(target=abort, name="bench-dask-abort", daemon=True)
+        helper.start()
+        helper.join(ABORT_WAIT_S)
 
     def _run(self, client: Any, cells: Sequence[Cell], on_result: ResultHook) -> None:
         from distributed import KilledWorker, as_completed

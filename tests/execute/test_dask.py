@@ -287,3 +287,40 @@ def test_ctrl_c_stops_the_embedded_cluster_and_its_cells(tmp_path: Path) -> None
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_ctrl_c_kills_the_runs_cells_on_a_scheduler(scheduler: str, tmp_path: Path) -> None:
+    """The workers outlive the driver, its cells do not: Ctrl-C kills them on the workers."""
+    import psutil
+
+    two_workers(scheduler)
+    marker = tmp_path / "marks"
+    marker.mkdir()
+    suite = tmp_path / "hanging.toml"
+    suite.write_text(HANGING.format(marker=marker))
+    env = {**os.environ, "BENCH_PLUGINS": "dask_plugins", "COLUMNS": "200",
+           "PYTHONPATH": os.pathsep.join(p for p in (str(PLUGINS), os.environ.get("PYTHONPATH"))
+                                         if p)}
+    proc = subprocess.Popen([sys.executable, "-m", "bench", "run", str(suite), "--executor",
+                             "dask", "--scheduler", scheduler, "--results", str(tmp_path / "s"),
+                             "--no-leaderboard"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + START_S
+        while len(list(marker.iterdir())) < 2:
+            assert time.monotonic() < deadline and proc.poll() is None, proc.stdout.read()
+            time.sleep(0.1)
+        cells = [int(p.name.split("-")[2]) for p in marker.iterdir()]
+        assert all(psutil.pid_exists(pid) for pid in cells)
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+        assert proc.returncode == 130, out
+        deadline = time.monotonic() + 10
+        while any(psutil.pid_exists(pid) for pid in cells) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(psutil.pid_exists(pid) for pid in cells)
+        two_workers(scheduler)  # the workers themselves live on
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -1,7 +1,7 @@
 """Test plugin (loaded through BENCH_PLUGINS) for the Dask executor: a model that leaves a mark
 of every attempt, then sleeps, or kills the Dask worker running it.
 
-Each fit writes a file `<marker>/<worker pid>-<ns>` first: the test learns which worker runs the
+Each fit writes a file `<marker>/<worker pid>-<ns>-<cell process pid>` first: the test learns which worker runs the
 cell (to kill it mid-cell) and counts the attempts. The cell runs in a sandbox process whose
 parent is the Dask worker, so `mode = "kill_worker"` kills that worker, not just the cell.
 """
@@ -28,7 +28,7 @@ class Marking(ClassifierMixin, BaseEstimator):
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "Marking":
         if self.marker:
-            Path(self.marker, f"{os.getppid()}-{time.time_ns()}").touch()
+            Path(self.marker, f"{os.getppid()}-{time.time_ns()}-{os.getpid()}").touch()
         if self.mode == "kill_worker":
             os.kill(os.getppid(), signal.SIGKILL)
         time.sleep(self.seconds)
