@@ -164,7 +164,8 @@ def _execute(rp: RunPlan, on_result: Callable[[CellResult], None] | None, *,
     if executor == DASK:
         engine = make_executor(DASK, workers=workers, threads=threads,
                                timeout_s=timeout_s or rp.suite.timeout_s, device=device,
-                               options=run_options(rp.suite), scheduler=scheduler, retries=retries)
+                               options=run_options(rp.suite), scheduler=scheduler, retries=retries,
+                               memory_limit=memory_limit)
         return rp, execute(rp.todo, rp.store, engine, on_result)
     summary = run_cells(rp.todo, rp.store, workers=workers, threads=threads,
                         timeout_s=timeout_s or rp.suite.timeout_s, device=device,
