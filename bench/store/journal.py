@@ -71,14 +71,19 @@ class Frame:
     row: dict[str, Any]
     blobs: dict[str, memoryview] = field(default_factory=dict)
 
-    def table(self, name: str) -> pd.DataFrame | None:
+    def arrow(self, name: str):  # type: ignore[no-untyped-def]
+        """The child table `name` of this cell as an Arrow table, or None."""
         import pyarrow as pa
 
         blob = self.blobs.get(name)
         if blob is None:
             return None
         with pa.ipc.open_stream(pa.py_buffer(blob)) as reader:
-            return reader.read_all().to_pandas()
+            return reader.read_all()
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        table = self.arrow(name)
+        return None if table is None else table.to_pandas()
 
 
 @dataclass
@@ -131,11 +136,6 @@ def stamp_of(path: Path) -> int:
         return int(path.name.split("-")[0])
     except ValueError:
         return 0
-
-
-class DiskFull(OSError):
-    """Raised by the journal writer when the disk (or quota) is full; the file was cut back to
-    its last complete frame."""
 
 
 class JournalWriter:

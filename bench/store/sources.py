@@ -61,18 +61,29 @@ def load(store: Path, table: str, columns: list[str] | None = None,
             df[ORDER] = range(1, len(df) + 1)  # frame index, turned into a rank below
             out.pieces.append(((stamp, j.name, -1), df))
         else:
-            for i, fr in enumerate(scan.frames):
-                child = fr.table(table)
-                if child is not None:
-                    out.pieces.append(((stamp, j.name, i + 1), child))
+            out.pieces += _journal_children(scan, table, (stamp, j.name, -1))
     return out
+
+
+def _journal_children(scan: journal.Scan, table: str, key: Key) -> list[tuple[Key, pd.DataFrame]]:
+    """A journal's rows of a child table: frames with the same columns are converted together
+    (one Arrow-to-pandas conversion per schema, not per cell); ORDER holds the frame index."""
+    import pyarrow as pa
+
+    groups: dict[str, list] = {}
+    for i, fr in enumerate(scan.frames):
+        t = fr.arrow(table)
+        if t is not None and t.num_rows:
+            t = t.append_column(ORDER, pa.array([i + 1] * t.num_rows, pa.int64()))
+            groups.setdefault(t.schema.remove_metadata().to_string(), []).append(t)
+    return [(key, pa.concat_tables(ts).to_pandas()) for ts in groups.values()]
 
 
 def _ranked(pieces: list[tuple[Key, pd.DataFrame]], ranks: dict[Key, int]) -> pd.DataFrame:
     frames = []
     for key, df in pieces:
-        df = df.copy()
-        if key[2] == -1:  # a journal's cells rows: one rank per frame
+        df = df.copy(deep=False)
+        if key[2] == -1:  # rows of a journal: one rank per frame
             df[ORDER] = [ranks[(key[0], key[1], int(i))] for i in df[ORDER]]
         else:
             df[ORDER] = ranks[key]
