@@ -81,7 +81,16 @@ def impose_profile(ds: Dataset, profile: str, ratio: float, minority: tuple | st
 def inspect_dataset(ds: Dataset, options: InspectOptions = InspectOptions(), *,
                     label: str = "", profile: str = "natural", ratio: float = 1.0,
                     minority: str = "", dataset_fp: str = "") -> Inspection:
-    """Counts, overlap, ceiling, separability, projection and verdicts of one table."""
+    """Counts, overlap, ceiling, separability, projection and verdicts of one table, with at
+    most `options.threads` native threads (BLAS, OpenMP) and forest jobs."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(options.threads):
+        return _inspect(ds, options, label, profile, ratio, minority, dataset_fp)
+
+
+def _inspect(ds: Dataset, options: InspectOptions, label: str, profile: str, ratio: float,
+             minority: str, dataset_fp: str) -> Inspection:
     K = ds.n_classes
     y = ds.y
     X, names = encode(ds.X, ds.categorical)
@@ -96,7 +105,7 @@ def inspect_dataset(ds: Dataset, options: InspectOptions = InspectOptions(), *,
     ceil = recall_ceiling(Xs, ys, K, options.seed, options.threads)
     sep = separability(X, y, names, K, sample, options.seed)
     pick = stratified_sample(ys, MAX_POINTS, options.seed, floor=20)
-    xy, axes = project(Xs[pick], options.projection, options.seed)
+    xy, axes = project(Xs[pick], options.projection, options.seed, options.threads)
     counts, sampled = ds.counts, np.bincount(ys, minlength=K)
     classes = []
     for c in range(K):

@@ -31,9 +31,19 @@ def check_method(method: str) -> None:
                                f"{EXTRA}; pca and tsne work without it") from None
 
 
-def project(X: np.ndarray, method: str, seed: int) -> tuple[np.ndarray, tuple[str, str]]:
-    """(n, 2) coordinates and the two axis names."""
+def project(X: np.ndarray, method: str, seed: int,
+            threads: int = 1) -> tuple[np.ndarray, tuple[str, str]]:
+    """(n, 2) coordinates and the two axis names, with at most `threads` native threads (an
+    OpenMP t-SNE left to spin on a busy 2-core machine ran ten times slower)."""
+    from threadpoolctl import threadpool_limits
+
     check_method(method)
+    with threadpool_limits(threads):
+        return _project(X, method, seed, threads)
+
+
+def _project(X: np.ndarray, method: str, seed: int,
+             threads: int) -> tuple[np.ndarray, tuple[str, str]]:
     n = len(X)
     if X.shape[1] == 0 or n < 3:
         return np.zeros((n, 2)), ("1", "2")
@@ -53,11 +63,11 @@ def project(X: np.ndarray, method: str, seed: int) -> tuple[np.ndarray, tuple[st
         except ImportError:
             from sklearn.manifold import TSNE
 
-            xy = TSNE(n_components=2, perplexity=perplexity, init="pca",
-                      random_state=seed).fit_transform(X)
+            xy = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed,
+                      n_jobs=threads).fit_transform(X)
         else:
             xy = np.asarray(OpenTSNE(n_components=2, perplexity=perplexity, random_state=seed,
-                                     n_jobs=1).fit(X))
+                                     n_jobs=threads).fit(X))
         return xy, ("t-SNE 1", "t-SNE 2")
     import umap
 
