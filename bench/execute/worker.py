@@ -48,10 +48,17 @@ def limit_threads(n_threads: int) -> None:
         os.environ[var] = str(n_threads)
 
 
+def leads_group() -> bool:
+    """Whether this process leads its own group (never kill a group this process only joined:
+    that would be the driver's)."""
+    return os.getpgrp() == os.getpid()
+
+
 def kill_group() -> None:
     """SIGKILL this worker's process group (itself, its reaper, whatever libraries started)."""
     try:
-        os.killpg(os.getpgrp(), signal.SIGKILL)
+        if leads_group():
+            os.killpg(os.getpgrp(), signal.SIGKILL)
     finally:
         os._exit(1)  # not reached when the group kill succeeded
 
@@ -75,7 +82,7 @@ def start_reaper(conn: Connection) -> int | None:
     of a worker killed with its driver do not live on). Returns its pid (None when unavailable).
 
     Forked before any thread or heavy import exists, it costs a few MB (shared pages)."""
-    if not hasattr(os, "fork"):
+    if not hasattr(os, "fork") or not leads_group():
         return None
     worker_pid, group = os.getpid(), os.getpgrp()
     pid = os.fork()
