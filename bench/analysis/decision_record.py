@@ -25,6 +25,7 @@ they describe exactly the evidence the test saw.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -37,7 +38,7 @@ from bench.analysis.leaderboard import MIN_TEST_ROWS, degenerate_cells, min_test
 from bench.analysis.stats import bootstrap_weights
 from bench.analysis.summary import MIN_WILCOXON_TASKS, summarize_matrix
 from bench.analysis.tasks import DEFAULT_CONTENDER, TaskMatrix, task_matrix
-from bench.analysis.where import filter_where, parse_where, where_text
+from bench.analysis.where import WHERE_KEYS, filter_where, parse_where, where_text
 from bench.core.errors import CommandError
 from bench.core.vocab import FAILED, OK, SKIPPED
 
@@ -130,7 +131,7 @@ def _effect(block: pd.DataFrame, direction: str, chosen: str, other: str, role: 
     signed = d if direction == "max" else -d
     n = len(d)
     if n:
-        boot = bootstrap_weights(n, n_boot, seed) @ d / n
+        boot = _weights(n, n_boot, seed) @ d / n
         lo, hi = (float(x) for x in np.percentile(boot, [2.5, 97.5]))
     else:
         lo = hi = float("nan")
@@ -141,6 +142,12 @@ def _effect(block: pd.DataFrame, direction: str, chosen: str, other: str, role: 
                   rank_biserial=rank_biserial(signed),
                   p=_pair(pairwise, chosen, other, "p"),
                   p_holm=_pair(pairwise, chosen, other, "p_holm"))
+
+
+@functools.lru_cache(maxsize=4)
+def _weights(n: int, n_boot: int, seed: int) -> np.ndarray:
+    """The task resamples (the same for every effect of a record: the tasks are the same)."""
+    return bootstrap_weights(n, n_boot, seed)
 
 
 def _pair(pairwise: pd.DataFrame, a: str, b: str, column: str) -> float:
@@ -233,8 +240,10 @@ def caveats(cells: pd.DataFrame, tm: TaskMatrix, chosen: str, n_tasks: int, frie
         small = ok_all.assign(_m=min_test_counts(ok_all))
         small = small[small["_m"] < MIN_TEST_ROWS]
         if len(small):
-            where = sorted({f"{r.dataset} at ratio {float(r.ratio):g}" if "ratio" in small else
-                            str(r.dataset) for r in small.itertuples()})
+            keys = [c for c in ("dataset", "ratio") if c in small]
+            pairs = small[keys].drop_duplicates().itertuples(index=False)
+            where = sorted({f"{p[0]} at ratio {float(p[1]):g}" if len(p) > 1 else str(p[0])
+                            for p in pairs})
             out.append(Caveat("small_test_class", f"{len(small)} of {len(ok_all)} ok cell(s) have "
                               f"a test class with fewer than {MIN_TEST_ROWS} rows (smallest "
                               f"{int(small['_m'].min())}): {_few(where)}; their minority scores "
@@ -257,7 +266,7 @@ def min_holm_p(n_tasks: int, k: int) -> float:
     n tasks all on one side, 2 / 2**n, times the k(k-1)/2 pairs Holm multiplies the first by."""
     if n_tasks <= 0 or k < 2:
         return 1.0
-    return min(1.0, 2.0 / 2.0 ** n_tasks * (k * (k - 1) / 2))
+    return min(1.0, 2.0 ** (1 - n_tasks) * (k * (k - 1) / 2))  # underflows to 0, never overflows
 
 
 def _few(items: list[str], limit: int = 5) -> str:
@@ -368,7 +377,10 @@ def decision_record(cells: pd.DataFrame, metric: str,
         row["p_holm_vs_best"] = (math.nan if label == best
                                  else _pair(pairwise, best, label, "p_holm"))
         contenders.append(row)
-    filtered = filter_where(cells, conditions)
+    slim = [c for c in dict.fromkeys((*WHERE_KEYS, *DATA_AXES, *tm.contender_axes,
+                        "min_test_count", "test_counts", "degenerate", "predicted_classes",
+                        "harness_version", "protocol_version", "git_sha")) if c in cells.columns]
+    filtered = filter_where(cells[slim], conditions)  # the columns the record reads, no copies
     question = {"metric": tm.metric, "direction": tm.direction,
                 "contender_axes": list(tm.contender_axes), "task_axes": list(tm.task_axes),
                 "where": {k: list(v) for k, v in conditions.items()}, "alpha": alpha,

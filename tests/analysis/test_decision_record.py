@@ -140,6 +140,7 @@ def test_no_power_when_holm_cannot_reach_alpha() -> None:
     assert min_holm_p(6, 3) == pytest.approx(3 * 2 / 64) and min_holm_p(8, 3) == pytest.approx(
         3 * 2 / 256)
     assert min_holm_p(0, 3) == 1.0 and min_holm_p(20, 1) == 1.0
+    assert min_holm_p(5000, 30) == 0.0  # thousands of tasks: no overflow
     six = decision_record(make_cells({k: v[:6] for k, v in EIGHT.items()}), "macro_f1",
                           contender="model")
     assert "smallest Holm-corrected p-value possible is 0.0938" in codes(six)["no_power"]
@@ -186,6 +187,9 @@ def test_where_narrows_the_question_and_is_recorded() -> None:
                           where="dataset=d0|d1|d2|d3|d4|d5")
     assert rec.question["where"] == {"dataset": ["d0", "d1", "d2", "d3", "d4", "d5"]}
     assert rec.data["n_tasks"] == 6 and rec.data["n_cells"] == 36
+    cells = make_cells(EIGHT).assign(family=lambda d: np.where(d["model"] == "a", "x", "y"))
+    by_family = decision_record(cells, "macro_f1", contender="model", where="family=y")
+    assert by_family.chosen == "b" and by_family.data["n_cells"] == 32  # any where key works
 
 
 def test_the_same_cells_give_the_same_record() -> None:
