@@ -146,6 +146,60 @@ def _pair_outcomes(x: np.ndarray, y: np.ndarray, direction: str
     return wins, ties, losses, both.sum(axis=0)
 
 
+EXACT_MAX_N = 50  # scipy's "auto": the exact null distribution up to 50 tasks without ties
+PERMUTATION_MAX_N = 13  # with ties or zeros: all 2^n sign flips up to 13 tasks, then normal
+
+
+def _permutation_p(d: np.ndarray, ranks: np.ndarray, r_plus: np.ndarray) -> np.ndarray:
+    """Two-sided p of the signed-rank statistic over all 2^n sign flips (columns of `d`), the
+    test scipy runs for n <= 13 with ties or zeros, in chunks of matrix products."""
+    n = d.shape[0]
+    signs = ((np.arange(2 ** n)[:, None] >> np.arange(n)[None, :]) & 1).astype(float)  # 1 = +
+    nonzero_ranks = np.where(d != 0, ranks, 0.0)
+    zero_half = np.where(d == 0, ranks, 0.0).sum(axis=0) / 2.0
+    out = np.empty(d.shape[1])
+    chunk = max(1, 2 ** 22 // 2 ** n)
+    for start in range(0, d.shape[1], chunk):
+        sl = slice(start, start + chunk)
+        null = signs @ nonzero_ranks[:, sl] + zero_half[sl]  # (2^n, pairs)
+        obs = r_plus[sl]
+        gamma = np.abs(np.finfo(float).eps * 100 * obs)
+        less = (null <= obs + gamma).mean(axis=0)
+        greater = (null >= obs - gamma).mean(axis=0)
+        out[sl] = np.clip(2 * np.minimum(less, greater), 0.0, 1.0)
+    return out
+
+
+def wilcoxon_columns(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two-sided Wilcoxon signed-rank test of every column of differences `d` (tasks x pairs),
+    zero differences split between the rank sums (Demšar 2006). Each column gets the method
+    `scipy.stats.wilcoxon(..., zero_method="zsplit")` chooses for it alone: exact without ties
+    or zeros up to 50 tasks, all sign flips with ties or zeros up to 13, else the normal
+    approximation with tie correction. Vectorised: one call per method, not one per pair."""
+    n, m = d.shape
+    stat, p = np.full(m, np.nan), np.full(m, np.nan)
+    if n == 0 or m == 0:
+        return stat, p
+    ranks = stats.rankdata(np.abs(d), axis=0)
+    zero_half = np.where(d == 0, ranks, 0.0).sum(axis=0) / 2.0
+    r_plus = np.where(d > 0, ranks, 0.0).sum(axis=0) + zero_half
+    r_minus = np.where(d < 0, ranks, 0.0).sum(axis=0) + zero_half
+    stat = np.minimum(r_plus, r_minus)
+    srt = np.sort(np.abs(d), axis=0)
+    tied = (srt[1:] == srt[:-1]).any(axis=0) | (d == 0).any(axis=0)
+    exact = ~tied & (n <= EXACT_MAX_N)
+    perm = tied & (n <= PERMUTATION_MAX_N)
+    approx = ~exact & ~perm
+    if exact.any():
+        p[exact] = stats.wilcoxon(d[:, exact], zero_method="zsplit", method="exact", axis=0).pvalue
+    if approx.any():
+        p[approx] = stats.wilcoxon(d[:, approx], zero_method="zsplit", method="asymptotic",
+                                   axis=0).pvalue
+    if perm.any():
+        p[perm] = _permutation_p(d[:, perm], ranks[:, perm], r_plus[perm])
+    return stat, p
+
+
 def wilcoxon_holm(scores: pd.DataFrame, direction: str = "max", alpha: float = 0.05,
                   order: list[str] | None = None) -> pd.DataFrame:
     """Two-sided Wilcoxon signed-rank test for every pair of contenders over the tasks both have
@@ -176,13 +230,12 @@ def wilcoxon_holm(scores: pd.DataFrame, direction: str = "max", alpha: float = 0
     stat[all_zero], p[all_zero] = 0.0, 1.0
     complete_pairs = ~np.isnan(diff).any(axis=0)
     fast = nonzero & complete_pairs
-    if fast.any():  # one vectorised call over every pair without missing tasks
-        res = stats.wilcoxon(x[:, fast], y[:, fast], zero_method="zsplit", axis=0)
-        stat[fast], p[fast] = res.statistic, res.pvalue
+    if fast.any():  # every pair without missing tasks at once
+        stat[fast], p[fast] = wilcoxon_columns(diff[:, fast])
     for j in np.flatnonzero(nonzero & ~complete_pairs):  # pairs with n/a tasks: their own tasks
         keep = ~np.isnan(diff[:, j])
-        res = stats.wilcoxon(x[keep, j], y[keep, j], zero_method="zsplit")
-        stat[j], p[j] = float(res.statistic), float(res.pvalue)
+        sj, pj = wilcoxon_columns(diff[keep, j][:, None])
+        stat[j], p[j] = sj[0], pj[0]
     p_holm = holm(p)
     return pd.DataFrame({
         "a": [cols[i] for i in ia], "b": [cols[j] for j in ib], "n": n, "wins": wins,
@@ -380,7 +433,7 @@ def _wilcoxon_p(d: np.ndarray) -> float:
         return float("nan")
     if np.all(d == 0):
         return 1.0
-    return float(stats.wilcoxon(d, zero_method="zsplit").pvalue)
+    return float(wilcoxon_columns(d[:, None])[1][0])
 
 
 def paired_comparison(folds: pd.DataFrame, a: str, b: str, direction: str = "max",

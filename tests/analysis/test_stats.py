@@ -173,6 +173,20 @@ def test_wilcoxon_matches_scipy_and_holm_matches_statsmodels(seed: int) -> None:
     assert (pairs["significant"] == (pairs["p_holm"] < 0.05)).all()
 
 
+@pytest.mark.parametrize("n,ties", [(5, True), (12, True), (20, True), (30, False), (60, False),
+                                     (8, False)])
+def test_vectorised_wilcoxon_matches_scipy_per_pair(n: int, ties: bool) -> None:
+    """Each column gets the method scipy's "auto" picks for it alone: exact, all sign flips
+    (ties or zeros, n <= 13) or the normal approximation."""
+    rng = np.random.default_rng(n)
+    d = (rng.integers(-3, 4, size=(n, 6)) * 0.1 if ties else rng.normal(size=(n, 6)))
+    d = d[:, ~(d == 0).all(axis=0)]
+    stat, p = stats.wilcoxon_columns(d)
+    for j in range(d.shape[1]):
+        ref = sps.wilcoxon(d[:, j], zero_method="zsplit")
+        assert stat[j] == pytest.approx(ref.statistic) and p[j] == pytest.approx(ref.pvalue)
+
+
 def test_wilcoxon_with_missing_tasks_uses_each_pairs_own_tasks() -> None:
     scores = random_scores(4, n=9, k=3)
     scores.loc[[0, 1], "c2"] = np.nan
