@@ -434,6 +434,9 @@ def inspect_cmd(
                                          seed=seed, threads=threads),
                   results=results, store=store, json_path=json_path, html_path=output,
                   on_inspection=show)
+    for problem in run.problems:
+        console.print(Text.assemble(("skipped", "yellow"), " ", problem), highlight=False,
+                      soft_wrap=True)
     for what, path in (("inspect table", run.table_path), ("JSON", run.json_path),
                        ("HTML", run.html_path)):
         if path is not None:

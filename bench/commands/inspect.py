@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.core.errors import CommandError
+from bench.core.errors import CommandError, DataError
 from bench.inspect.analyze import InspectOptions, impose_profile, inspect_dataset
 from bench.inspect.result import Inspection, inspect_table, to_json_text
 
@@ -29,11 +29,28 @@ class InspectRun:
     table_path: Path | None = None  # the store's inspect table file, when written
     json_path: Path | None = None
     html_path: Path | None = None
+    problems: list[str] = field(default_factory=list)  # profile x ratio a dataset cannot supply
 
 
 def minority_label(minority: Any) -> str:
     """The suite's minority classes as the cells table spells them (`Cell.minority_label`)."""
     return minority if isinstance(minority, str) else ",".join(map(str, minority))
+
+
+def store_dir(suite_name: str, results: str | Path | None) -> Path:
+    """The store `bench run` writes for this suite: `--results`, else `results/<suite name>`
+    (the rule of `bench.commands.run.default_store`, without importing the run machinery)."""
+    if results is not None:
+        if Path(results).exists() and not Path(results).is_dir():
+            raise CommandError(f"--results {results}: is a file; allowed: a results store "
+                               "directory (existing or new)")
+        return Path(results)
+    name = suite_name
+    if name in (".", "..") or any(ch in name for ch in "/\\") or not name.isprintable():
+        raise CommandError(f"suite name {name!r} cannot be a directory name under results/ "
+                           "(it holds a path separator, control characters or is . / ..); "
+                           "pass --results DIR or rename the suite")
+    return Path("results") / name
 
 
 def write_table(store_dir: Path, inspections: list[Inspection]) -> Path:
@@ -51,20 +68,29 @@ def write_table(store_dir: Path, inspections: list[Inspection]) -> Path:
 
 
 def inspect_suite(suite_path: str | Path, options: InspectOptions,
-                  on_inspection: Callable[[Inspection], None] | None = None) -> tuple[Any, list[Inspection]]:
+                  on_inspection: Callable[[Inspection], None] | None = None,
+                  problems: list[str] | None = None) -> tuple[Any, list[Inspection]]:
     """(suite, inspections): every dataset under every profile x ratio of the suite (the
-    natural profile once, as the grid runs it)."""
+    natural profile once, as the grid runs it). A profile x ratio the dataset cannot supply
+    (a class that would keep no row) is left out and its message appended to `problems`,
+    as the grid skips those cells."""
     from bench.data import load_dataset
     from bench.suite import load_suite
 
     suite = load_suite(suite_path)
     out: list[Inspection] = []
+    problems = problems if problems is not None else []
     for comp in suite.datasets:
         ds = load_dataset(comp)
         fp = ds.fingerprint
         for profile in suite.profiles:
             for ratio in ((1.0,) if profile == "natural" else suite.ratios):
-                cut = impose_profile(ds, profile, ratio, suite.minority, options.seed, comp.label)
+                try:
+                    cut = impose_profile(ds, profile, ratio, suite.minority, options.seed,
+                                         comp.label)
+                except DataError as exc:
+                    problems.append(str(exc))
+                    continue
                 ins = inspect_dataset(cut, options, label=comp.label, profile=profile,
                                       ratio=ratio, minority=minority_label(suite.minority),
                                       dataset_fp=fp)
@@ -113,11 +139,9 @@ def inspect(suite: str | Path | None = None, *, file: str | Path | None = None,
         if on_inspection is not None:
             on_inspection(ins)
     else:
-        from bench.commands.run import default_store
-
-        suite_obj, run.inspections = inspect_suite(suite, options, on_inspection)
+        suite_obj, run.inspections = inspect_suite(suite, options, on_inspection, run.problems)
         if store:
-            run.table_path = write_table(default_store(suite_obj, results).path, run.inspections)
+            run.table_path = write_table(store_dir(suite_obj.name, results), run.inspections)
     if json_path is not None:
         run.json_path = Path(json_path)
         run.json_path.parent.mkdir(parents=True, exist_ok=True)

@@ -149,3 +149,16 @@ def test_table_written_atomically_replaces_old_files(tmp_path: Path) -> None:
     files = sorted(p.name for p in (tmp_path / "inspect").iterdir())
     assert files == [second.name] and not first.exists()
     assert len(pd.read_parquet(tmp_path / "inspect")) == 6
+
+
+def test_a_profile_the_data_cannot_supply_is_skipped_with_its_reason(tmp_path: Path) -> None:
+    suite = tmp_path / "s.toml"
+    # wine's counts are 59 / 71 / 48: at ratio 200 class 2 would keep 59 / 200 = 0.3 of a row
+    suite.write_text('name = "s"\n[imbalance]\nprofile = "step"\nratios = [2, 200]\n'
+                     'minority = ["2"]\n[[datasets]]\nname = "wine"\n[[models]]\nname = "dummy"\n')
+    res = run("inspect", str(suite), "--results", str(tmp_path / "store"))
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())  # the console folds long lines
+    assert "skipped wine: profile step ratio 200:" in said and "rounds to 0" in said
+    df = pd.read_parquet(tmp_path / "store" / "inspect")
+    assert sorted(set(df["ratio"])) == [2.0]

@@ -76,3 +76,13 @@ def test_options_are_checked_first() -> None:
         InspectOptions(sample=3).check()
     with pytest.raises(CommandError, match="--neighbors 0"):
         InspectOptions(k=0).check()
+
+
+def test_a_one_row_class_is_unknown_not_a_crash() -> None:
+    from bench.core.vocab import UNKNOWN
+
+    ins = inspect_dataset(blobs((30, 30, 1)), InspectOptions())
+    c = ins.classes[2]
+    assert c.count == 1 and math.isnan(c.ceiling) and c.verdict == UNKNOWN
+    assert "1 row(s) in the sample: too few" in c.message
+    assert [x.verdict for x in ins.classes[:2]] == [SEPARABLE, SEPARABLE]
