@@ -41,7 +41,7 @@ def signal_name(sig: int) -> str:
     try:
         return signal.Signals(sig).name
     except ValueError:
-        return f"signal {sig}"
+        return "an unknown signal"
 
 
 class _Worker:
@@ -87,7 +87,7 @@ class _Worker:
         self.conn.close()
 
     def retire(self) -> None:
-        """Ask an idle worker to exit (it is joined later, see `_reap`)."""
+        """Ask an idle worker to exit (joined at the end of the run, or collected when dead)."""
         try:
             self.conn.send(None)
         except (OSError, BrokenPipeError):
@@ -98,18 +98,27 @@ class _Worker:
         from bench.protocol.memory import oom_kills
 
         self.proc.join(timeout=1)
-        code = self.proc.exitcode
-        if time.monotonic() > self.deadline:  # its own watchdog acted on the timeout
-            return TIMEOUT, f"exceeded the {self.timeout_s:g} s timeout; worker killed"
-        if code is not None and code < 0:
-            sig = -code
-            what = f"worker killed by {signal_name(sig)} (signal {sig})"
-            before, after = self.oom_kills, oom_kills(self.oom_file)
-            if sig == signal.SIGKILL and before is not None and after is not None and after > before:
-                return OOM, f"{what}: the kernel's out-of-memory killer (the oom_kill count of " \
-                            f"its memory cgroup rose from {before} to {after})"
-            return CRASHED, what
-        return CRASHED, f"worker exited with code {code}"
+        return death_status(self.proc.exitcode, time.monotonic() > self.deadline, self.timeout_s,
+                            self.oom_kills, oom_kills(self.oom_file))
+
+
+def death_status(exitcode: int | None, past_deadline: bool = False,
+                 timeout_s: float | None = None, oom_before: int | None = None,
+                 oom_after: int | None = None) -> tuple[str, str]:
+    """(status, message) of a worker that died during its cell: `timeout` past its deadline (its
+    own watchdog acted), `oom` for a SIGKILL while the cgroup's OOM-kill count rose, otherwise
+    `crashed` naming the signal or the exit code."""
+    if past_deadline:
+        return TIMEOUT, f"exceeded the {timeout_s:g} s timeout; worker killed"
+    if exitcode is not None and exitcode < 0:
+        sig = -exitcode
+        what = f"worker killed by {signal_name(sig)} (signal {sig})"
+        if (sig == signal.SIGKILL and oom_before is not None and oom_after is not None
+                and oom_after > oom_before):
+            return OOM, (f"{what}: the kernel's out-of-memory killer (the oom_kill count of its "
+                         f"memory cgroup rose from {oom_before} to {oom_after})")
+        return CRASHED, what
+    return CRASHED, f"worker exited with code {exitcode}"
 
 
 def _start_ignoring_sigint(proc: Any) -> None:
