@@ -26,6 +26,9 @@ TABLE_COLUMNS = [
     "verdict", "message", "n_rows", "n_sample", "k", "ceiling_method", "seed", "dataset_fp",
     "inspect_version",
 ]
+INT_COLUMNS = {"class_code", "count", "n_sampled", "n_rows", "n_sample", "k", "seed"}
+STRING_COLUMNS = {"dataset", "profile", "minority", "class_label", "overlaps", "verdict",
+                  "message", "ceiling_method", "dataset_fp", "inspect_version"}
 
 
 @dataclass
@@ -167,14 +170,13 @@ def _clean(obj: Any) -> Any:
 def inspect_table(inspections: list[Inspection]) -> pd.DataFrame:
     """The store's `inspect` table for a list of inspections, with fixed columns and dtypes."""
     df = pd.DataFrame([r for i in inspections for r in i.rows()], columns=TABLE_COLUMNS)
-    for col in ("class_code", "count", "n_sampled", "n_rows", "n_sample", "k", "seed"):
-        df[col] = df[col].astype("int64")
-    for col in ("dataset", "profile", "minority", "class_label", "overlaps", "verdict", "message",
-                "ceiling_method", "dataset_fp", "inspect_version"):
-        df[col] = df[col].astype("string")
-    for col in set(TABLE_COLUMNS) - set(df.select_dtypes(exclude="number").columns) - {
-            "class_code", "count", "n_sampled", "n_rows", "n_sample", "k", "seed"}:
-        df[col] = df[col].astype("float64")
+    for col in TABLE_COLUMNS:
+        if col in INT_COLUMNS:
+            df[col] = df[col].astype("int64")
+        elif col in STRING_COLUMNS:
+            df[col] = df[col].astype("string")
+        else:
+            df[col] = df[col].astype("float64")
     return df
 
 

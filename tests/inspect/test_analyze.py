@@ -11,7 +11,13 @@ import pytest
 from bench.core.errors import CommandError, DataError
 from bench.core.vocab import RARE_SEPARABLE, SEPARABLE, VERDICTS
 from bench.inspect.analyze import InspectOptions, impose_profile, inspect_dataset
-from bench.inspect.result import TABLE_COLUMNS, inspect_table, to_json_text
+from bench.inspect.result import (
+    INT_COLUMNS,
+    STRING_COLUMNS,
+    TABLE_COLUMNS,
+    inspect_table,
+    to_json_text,
+)
 from inspect_helpers import blobs
 
 HOSTILE = ("<script>alert(1)</script>", "[/x]", 'a"b&c')
@@ -55,6 +61,8 @@ def test_table_rows_and_json_are_safe_with_hostile_labels() -> None:
     ins.classes[0].ceiling_sd = math.nan  # a NaN must become null, not an invalid token
     df = inspect_table([ins])
     assert list(df.columns) == TABLE_COLUMNS and len(df) == 3
+    assert {c for c in TABLE_COLUMNS if str(df[c].dtype) == "int64"} == INT_COLUMNS
+    assert {c for c in TABLE_COLUMNS if str(df[c].dtype) == "string"} == STRING_COLUMNS
     assert sorted(df["class_label"]) == sorted(HOSTILE)
     assert set(df["verdict"]) <= set(VERDICTS)
     assert [set(json.loads(s)) for s in df["overlaps"]] == [
