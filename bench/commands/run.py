@@ -85,10 +85,8 @@ def prepare(suite_path: str | Path, results: str | Path | None = None, fresh: bo
     try:
         if fresh:
             store.clear()
-        quarantined = store.compact()
+        finished, quarantined = store.resume()  # damaged files moved aside: their cells re-run
         cells, skipped = plan(suite)
-        finished = store.finished_ids()
-        quarantined += store.quarantine_damaged()
         from bench.store.provenance import provenance
 
         for cell, reason in skipped:

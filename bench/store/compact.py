@@ -81,14 +81,15 @@ def _segment_rows(f: Path) -> int:
     return num_rows(f) if f.name.startswith(SEGMENT + "-") else 0
 
 
-def compact(store: Path, segment_cells: int) -> list[str]:
+def compact(store: Path, segment_cells: int, journals: bool = True) -> list[str]:
     """Merge the journal, parts and small segments into sealed segments; returns what was
-    quarantined. Sources are deleted only once every new file has been read back."""
+    quarantined. Sources are deleted only once every new file has been read back.
+    `journals=False`: leave the journal as it is (resuming a killed run need not wait for it)."""
     quarantined: list[str] = []
     for d in [store, *(store / t for t in TABLES)]:  # left by a killed writer (we hold the lock)
         for tmp in d.glob(".tmp-*") if d.is_dir() else []:
             tmp.unlink(missing_ok=True)
-    journals = journal.journal_files(store / "journal")
+    journals = journal.journal_files(store / "journal") if journals else []  # type: ignore[assignment]
     files = {t: table_files(store / t) for t in TABLES}
     sealed: list[Path] = []
     for f in list(files["cells"]):

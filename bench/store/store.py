@@ -134,15 +134,31 @@ class Store:
             moved += self.quarantine_damaged()
         return moved
 
+    def resume(self) -> tuple[set[str], list[str]]:
+        """What `bench run` does on opening a store: compact its files (not the journal of a
+        killed run: that waits for the end of this run), then the finished cells and the
+        damaged files moved to quarantine. Takes the lock."""
+        with self.locked():
+            moved = _compact(self.path, self.segment_cells, journals=False)
+            finished = self.finished_ids()
+            moved += self.quarantine_damaged()
+            if any(name.startswith("journal/") for name in moved):
+                finished = self.finished_ids()
+        return finished, moved
+
     def quarantine_damaged(self) -> list[str]:
-        """Move the damaged files that reads of this Store met to quarantine (takes the lock)."""
+        """Move the damaged files that reads of this Store met to quarantine (takes the lock).
+        A damaged journal is compacted first: its intact frames before the damage are kept."""
         moved: list[str] = []
         if not self.damaged:
             return moved
         with self.locked():
+            if any(name.startswith("journal/") for name in self.damaged):
+                _close_writer(self.path)
+                moved += _compact(self.path, self.segment_cells)
             for name, why in list(self.damaged.items()):
                 path = self.path / name
-                if path.exists():
+                if path.exists() and not name.startswith("journal/"):
                     moved += quarantine(self.path, path, why)
                 del self.damaged[name]
         return moved
