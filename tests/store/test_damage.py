@@ -106,3 +106,20 @@ def test_bench_run_reports_the_damaged_file_once_and_reruns_its_cells(tmp_path: 
     Store(store).release()
     _, summary = run_suite(tiny_suite, store, workers=0, log=False)
     assert summary.total == n and len(Store(store).read("cells")) == n
+
+
+def test_resume_keeps_a_damaged_journal_up_to_the_damage(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    for i in range(3):
+        store.write(ok_result(make_cell(i), 0.5), PROV)
+    store.close()
+    (journal,) = journal_files(tmp_path / "journal")
+    data = bytearray(journal.read_bytes())
+    data[len(data) // 3 + 40] ^= 0xFF  # inside the second frame
+    journal.write_bytes(bytes(data))
+    with pytest.warns(UserWarning, match="checksum mismatch"):
+        finished, moved = Store(tmp_path).resume()
+    assert finished == {make_cell(0).cell_id}  # cells 1 and 2 re-run
+    assert moved and moved[0].startswith(f"journal/{journal.name} (checksum mismatch")
+    assert (tmp_path / "quarantine" / "journal" / journal.name).exists()
+    assert set(pd.read_parquet(tmp_path / "cells")["cell_id"]) == {make_cell(0).cell_id}
