@@ -162,3 +162,27 @@ def test_a_profile_the_data_cannot_supply_is_skipped_with_its_reason(tmp_path: P
     assert "skipped wine: profile step ratio 200:" in said and "rounds to 0" in said
     df = pd.read_parquet(tmp_path / "store" / "inspect")
     assert sorted(set(df["ratio"])) == [2.0]
+
+
+@pytest.mark.slow
+def test_report_of_an_inspected_store_draws_the_ceiling_on_per_class_recall(tmp_path: Path) -> None:
+    """Issue 13's last check, end to end: run, inspect, report; each class's recall plot holds
+    the inspection's ceiling at each ratio that ran."""
+    from bench.report.html import CEILING_COLOUR
+
+    suite = tmp_path / "tiny.toml"
+    suite.write_text('name = "tiny"\nfolds = 3\n[imbalance]\nprofile = "step"\nratios = [1, 4]\n'
+                     'minority = ["2"]\n[[datasets]]\nname = "wine"\n[[models]]\nname = "logistic"\n')
+    store = tmp_path / "store"
+    assert run("run", str(suite), "--results", str(store), "--workers", "0",
+               "--no-leaderboard").exit_code == 0
+    assert run("inspect", str(suite), "--results", str(store)).exit_code == 0
+    res = run("report", str(store), "-o", str(tmp_path / "r.html"))
+    assert res.exit_code == 0, res.output
+    html = (tmp_path / "r.html").read_text()
+    start = html.index('id="per-class"')
+    section = html[start:html.index("<section", start)]
+    recall_charts = section.split("<svg")[1:]
+    with_ceiling = [s for s in recall_charts if f'stroke="{CEILING_COLOUR}"' in s]
+    assert len(with_ceiling) == 3  # the recall chart of each of wine's three classes
+    assert all(": recall (" in s for s in with_ceiling)
