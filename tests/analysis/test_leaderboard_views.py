@@ -7,6 +7,7 @@ import io
 import math
 
 import numpy as np
+import pytest
 import pandas as pd
 from rich.console import Console
 
@@ -75,3 +76,61 @@ def test_per_class_views_are_keyed_by_dataset_even_when_by_omits_it() -> None:
         ["x", 1.0, 0.0], ["y", 0.5, 0.25]]  # never (1+0.5)/2 for "class 1"; failed cells left out
     default = per_class_recall(cells, per_class, value="recall")  # dataset varies: once, first
     assert default.columns.tolist()[:2] == ["dataset", "model"]
+
+
+def reference_leaderboard(cells: pd.DataFrame, metric: str, by: list[str]) -> pd.DataFrame:
+    """The leaderboard's definition as a plain loop over configurations (what the vectorised
+    groupby must reproduce)."""
+    from bench.analysis.leaderboard import degenerate_cells, flags, min_test_counts, t_interval
+
+    cells = cells.assign(_min_test=min_test_counts(cells), _degenerate=degenerate_cells(cells))
+    rows = []
+    for key, g in cells.groupby([*by, "model"], dropna=False, sort=True):
+        ok = g[g["status"] == "ok"]
+        values = ok[metric].to_numpy(dtype=float)
+        has = values[~np.isnan(values)]
+        min_test = ok["_min_test"].min() if ok["_min_test"].notna().any() else np.nan
+        n_deg = int(ok["_degenerate"].sum())
+        rows.append({**dict(zip([*by, "model"], key)), "family": g["family"].iloc[0],
+                     "n": len(ok), "n_failed": int(g["status"].isin(["error", "timeout"]).sum()),
+                     "n_skipped": int((g["status"] == "skipped").sum()),
+                     "mean": has.mean() if len(has) else np.nan, "ci95": t_interval(values),
+                     "std": has.std(ddof=1) if len(has) > 1 else np.nan,
+                     "fit_s": ok["fit_s"].mean() if len(ok) else np.nan,
+                     "min_test_count": float(min_test), "n_degenerate": n_deg,
+                     "flags": flags(min_test, n_deg, len(ok))})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_vectorised_leaderboard_equals_the_loop_definition(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 300
+    status = rng.choice(["ok", "ok", "ok", "error", "timeout", "skipped"], n)
+    cells = pd.DataFrame({
+        "cell_id": [f"c{i}" for i in range(n)], "status": status,
+        "dataset": rng.choice(["x", "y"], n), "ratio": rng.choice([1.0, 10.0], n),
+        "model": rng.choice(["a", "b", "c", "d"], n), "family": "baseline",
+        "sampler": rng.choice(["none", "smote"], n),
+        "macro_f1": np.where((status == "ok") & (rng.uniform(size=n) > 0.1),
+                             rng.uniform(size=n), np.nan),
+        "fit_s": rng.uniform(size=n),
+        "min_test_count": pd.array(np.where(status == "ok", rng.integers(2, 40, n), -1),
+                                   dtype="Int64"),
+        "degenerate": pd.array(np.where(status == "ok", rng.uniform(size=n) < 0.2, False),
+                               dtype="boolean"),
+    }).set_index(np.repeat(np.arange(n // 2), 2))  # a duplicated index must not matter
+    cells["family"] = cells["model"].map({"a": "bagging", "b": "boosting", "c": "dnn", "d": "x"})
+    cells.loc[cells["status"] != "ok", "min_test_count"] = pd.NA
+    cells.loc[cells["model"] == "d", "status"] = "skipped"  # one configuration never runs
+    for by in (["dataset", "ratio", "sampler"], ["ratio"], []):
+        got = leaderboard(cells, "macro_f1", by=by)
+        want = reference_leaderboard(cells, "macro_f1", by)
+        merged = got.merge(want, on=[*by, "model"], suffixes=("", "_ref"), validate="1:1")
+        assert len(merged) == len(want) == len(got)
+        for col in ("n", "n_failed", "n_skipped", "n_degenerate", "flags", "family"):
+            assert merged[col].tolist() == merged[f"{col}_ref"].tolist(), col
+        for col in ("mean", "ci95", "std", "fit_s", "min_test_count"):
+            assert np.allclose(merged[col].to_numpy(float), merged[f"{col}_ref"].to_numpy(float),
+                               equal_nan=True, rtol=1e-12, atol=1e-12), col
+        assert (got.loc[got["model"] == "d", "state"] == "skipped").all()
