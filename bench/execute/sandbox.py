@@ -40,6 +40,10 @@ class SandboxStartError(RuntimeError):
     """The child process could not start (broken install, missing plugin module)."""
 
 
+class _Gone(Exception):
+    """The sandbox died while idle, before it took the cell: another one takes it."""
+
+
 @dataclass(frozen=True)
 class SandboxSpec:
     """How cells are run; sandboxes are shared by the tasks of one spec (one run)."""
@@ -59,12 +63,13 @@ class SandboxSpec:
 
 
 def death_status(returncode: int | None) -> tuple[str, str]:
-    """(status, message) of a sandbox that died; a signal is named (never guessed as oom)."""
+    """(status, message) of a sandbox that died, worded as the local engine words it: the
+    signal is named, and `crashed` (a SIGKILL is not guessed to be the OOM killer)."""
+    from bench.execute.local import signal_name
+
     if returncode is not None and returncode < 0:
-        sig = -returncode
-        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
-        return CRASHED, f"worker process died from signal {name}"
-    return CRASHED, f"worker process exited with code {returncode}"
+        return CRASHED, f"worker killed by {signal_name(-returncode)} (signal {-returncode})"
+    return CRASHED, f"worker exited with code {returncode}"
 
 
 class Sandbox:
@@ -109,7 +114,11 @@ class Sandbox:
         from bench.protocol import failure_result
 
         self._wait_ready()
-        self.conn.send(cell)
+        try:
+            self.conn.send(cell)
+        except OSError:
+            self.kill()
+            raise _Gone from None
         deadline = time.monotonic() + self.spec.timeout_s
         while True:
             remaining = deadline - time.monotonic()
@@ -169,8 +178,9 @@ class _Pool:
 
     def acquire(self, spec: SandboxSpec, token: str) -> Sandbox:
         with self.lock:
-            stale = [s for s in self.idle if s.spec.key != spec.key]  # another run's settings
-            self.idle = [s for s in self.idle if s.spec.key == spec.key and s.alive()]
+            usable = [s for s in self.idle if s.spec.key == spec.key and s.alive()]
+            stale = [s for s in self.idle if s not in usable]  # another run's settings, or dead
+            self.idle = usable
             sandbox = self.idle.pop() if self.idle else None
         for s in stale:
             s.stop()
@@ -211,11 +221,15 @@ POOL = _Pool()
 
 def run_sandboxed(cell: Cell, spec: SandboxSpec, token: str = "") -> CellResult:
     """Run one cell in a sandbox of this process (started on first use, then reused)."""
-    sandbox = POOL.acquire(spec, token)
-    try:
-        return sandbox.run(cell)
-    finally:
-        POOL.release(sandbox)
+    for _ in range(3):
+        sandbox = POOL.acquire(spec, token)
+        try:
+            return sandbox.run(cell)
+        except _Gone:
+            continue
+        finally:
+            POOL.release(sandbox)
+    raise SandboxStartError("cell processes on this worker die as soon as they are ready")
 
 
 def _oom_result(cell: Cell, info: dict[str, float]) -> CellResult:

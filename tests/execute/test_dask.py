@@ -25,7 +25,7 @@ import pytest
 
 from bench.commands.run import run_suite
 from bench.core.cell import Cell, Component
-from bench.core.vocab import CRASHED, OK, TIMEOUT
+from bench.core.vocab import CRASHED, OK, OOM, TIMEOUT
 from bench.execute import execute
 from bench.execute.dask import DaskExecutor
 from bench.metrics import metric_names
@@ -116,7 +116,7 @@ def two_workers(address: str) -> None:
 @pytest.fixture
 def plugins(monkeypatch: pytest.MonkeyPatch) -> None:
     # the driver forwards BENCH_PLUGINS; the workers import the modules from their PYTHONPATH
-    monkeypatch.setenv("BENCH_PLUGINS", "dask_plugins,faulty_plugins")
+    monkeypatch.setenv("BENCH_PLUGINS", "dask_plugins,faulty_plugins,hazard_plugins")
 
 
 def marking(mode: str, seconds: float, marker: Path, fold: int = 0) -> Cell:
@@ -215,12 +215,31 @@ def test_cell_that_kills_its_worker_every_time_is_crashed(scheduler: str, plugin
     assert len(attempts(marker)) == 3  # the first try and --retries 2
     assert rows.loc[hang.cell_id, "status"] == TIMEOUT
     assert "8 s timeout" in rows.loc[hang.cell_id, "error"]
-    assert rows.loc[segfault.cell_id, "status"] == CRASHED  # its own process, not the worker:
-    assert "SIGSEGV" in rows.loc[segfault.cell_id, "error"]  # no retry, as on the local engine
+    # its own process died, not the worker: no retry, the local engine's words
+    assert rows.loc[segfault.cell_id, "status"] == CRASHED
+    assert rows.loc[segfault.cell_id, "error"] == "worker killed by SIGSEGV (signal 11)"
     assert rows.loc[logistic(1).cell_id, "status"] == OK
     assert summary.statuses == {OK: 1, CRASHED: 2, TIMEOUT: 1}
     assert time.monotonic() - t0 < 100  # the hung cell did not hold its worker for 120 s
 
+
+
+def test_memory_cap_holds_on_the_workers(scheduler: str, plugins: None, tmp_path: Path) -> None:
+    def hazard(mb: int, fold: int = 0) -> Cell:
+        return Cell(dataset=Component.of("wine"), sampler=Component.of("none"),
+                    model=Component.of("hazard", {"mode": "alloc", "mb": mb, "seconds": 2.0}),
+                    fold=fold)
+
+    two_workers(scheduler)
+    big, small = hazard(1200), hazard(32, fold=1)
+    store = Store(tmp_path / "s")
+    limit = 700 * 2**20  # a cell process with the libraries loaded holds ~250 MB
+    execute([big, small], store, DaskExecutor(scheduler, timeout_s=60, memory_limit=limit))
+    rows = store.read("cells").set_index("cell_id")
+    assert rows.loc[big.cell_id, "status"] == OOM
+    assert "memory limit exceeded" in rows.loc[big.cell_id, "error"]
+    assert 700 <= rows.loc[big.cell_id, "peak_mb"] < 900
+    assert rows.loc[small.cell_id, "status"] == OK
 
 HANGING = """
 name = "hanging"
