@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
+from scipy.special import expit
 
 ELO_ANCHOR = 1000.0
 ELO_SCALE = 400.0 / math.log(10.0)  # Elo points per natural-log unit of the Bradley-Terry strength
@@ -352,10 +353,11 @@ def _bradley_terry(W: np.ndarray, ref: int, start: np.ndarray | None = None,
     wins = W.sum(axis=2)
     diag = np.arange(k)
     for _ in range(iters):
-        s = 1.0 / (1.0 + np.exp(theta[:, None, :] - theta[:, :, None]))
-        grad = wins - (N * s).sum(axis=2)
-        h = N * s * (1.0 - s)
-        H = np.negative(h, out=h)
+        s = expit(theta[:, :, None] - theta[:, None, :])  # P(i beats j)
+        Ns = N * s
+        grad = wins - Ns.sum(axis=2)
+        Ns -= Ns * s  # N s (1 - s): minus the off-diagonal Hessian
+        H = np.negative(Ns, out=Ns)
         H[:, diag, diag] = 0.0
         H[:, diag, diag] = -H.sum(axis=2)  # negative Hessian of the log-likelihood
         # strength[ref] stays 0: its row and column become the identity, its gradient 0

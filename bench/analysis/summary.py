@@ -33,6 +33,10 @@ from bench.analysis.tasks import (DEFAULT_CONTENDER, TaskMatrix, default_referen
 from bench.store.meta import DEFAULT_METRIC
 
 MIN_WILCOXON_TASKS = 6  # below this the exact two-sided Wilcoxon p cannot reach 0.05
+# Bootstrap resamples of the Elo interval: each is a Bradley-Terry fit (Newton steps on k x k
+# matrices), so 1,000 of them cost most of a 100,000-cell summary; 200 resamples give the 95%
+# percentile interval to a few Elo points (TabArena also bootstraps Elo over tasks).
+ELO_BOOT = 200
 
 
 @dataclass
@@ -64,6 +68,7 @@ class Summary:
     notes: list[str] = field(default_factory=list)
     n_boot: int = 1000
     seed: int = 0
+    n_boot_elo: int = ELO_BOOT
 
     @property
     def friedman_stat(self) -> float:
@@ -94,7 +99,7 @@ class Summary:
             "task_axes": self.task_axes, "contender_axes": self.contender_axes,
             "pooled_axes": self.pooled_axes, "tasks": self.tasks,
             "dropped_tasks": self.dropped_tasks, "notes": self.notes,
-            "n_boot": self.n_boot, "seed": self.seed,
+            "n_boot": self.n_boot, "n_boot_elo": self.n_boot_elo, "seed": self.seed,
             "contenders": self.table.to_dict(orient="records"),
             "pairwise": self.pairwise.to_dict(orient="records"),
             "win_rate": {a: row for a, row in self.win_rate.to_dict(orient="index").items()},
@@ -141,7 +146,8 @@ def summarize(cells: pd.DataFrame, metric: str | None = None,
               task: str | Sequence[str] | None = None,
               where: Mapping[str, Sequence[str]] | str | Sequence[str] | None = None,
               reference: str | None = None, alpha: float = 0.05, n_boot: int = 1000,
-              seed: int = 0, direction: str | None = None) -> Summary:
+              seed: int = 0, direction: str | None = None,
+              n_boot_elo: int = ELO_BOOT) -> Summary:
     """The summary of `metric` over tasks (see the module docstring for the rules)."""
     from bench.core.errors import CommandError
 
@@ -151,11 +157,14 @@ def summarize(cells: pd.DataFrame, metric: str | None = None,
         raise CommandError(f"n_boot {n_boot}: allowed: 0 or a positive number of resamples")
     metric = metric or DEFAULT_METRIC
     tm = task_matrix(cells, metric, contender, task, where, direction)
-    return summarize_matrix(tm, reference=reference, alpha=alpha, n_boot=n_boot, seed=seed)
+    return summarize_matrix(tm, reference=reference, alpha=alpha, n_boot=n_boot, seed=seed,
+                            n_boot_elo=n_boot_elo)
 
 
 def summarize_matrix(tm: TaskMatrix, reference: str | None = None, alpha: float = 0.05,
-                     n_boot: int = 1000, seed: int = 0) -> Summary:
+                     n_boot: int = 1000, seed: int = 0, n_boot_elo: int = ELO_BOOT) -> Summary:
+    """`n_boot` resamples of tasks for the mean's interval (and the paired comparison),
+    `n_boot_elo` for Elo's (see `ELO_BOOT`)."""
     """The summary of an already built task matrix (`bench select` and the report reuse it)."""
     direction, notes = tm.direction, []
     ref = (find_contender(tm.contenders, reference, tm.contender_axes) if reference
@@ -179,7 +188,7 @@ def summarize_matrix(tm: TaskMatrix, reference: str | None = None, alpha: float 
     pairwise = stats.wilcoxon_holm(block, direction, alpha, order)
     wins = stats.win_matrix(block, direction)
     elo_ref = ref if ref in block.columns else (order[0] if order else None)
-    ratings = stats.elo(block, direction, elo_ref, n_boot=n_boot, seed=seed)
+    ratings = stats.elo(block, direction, elo_ref, n_boot=min(n_boot, n_boot_elo), seed=seed)
     best = order[0] if order else ""
 
     worse = set()
@@ -247,4 +256,5 @@ def summarize_matrix(tm: TaskMatrix, reference: str | None = None, alpha: float 
         not_significantly_worse=not_worse, pairwise=pairwise, reference=elo_ref or "",
         win_rate=wins.rate.reindex(index=order, columns=order), vs_reference=vs_ref,
         task_axes=tm.task_axes, contender_axes=tm.contender_axes, pooled_axes=tm.pooled_axes,
-        tasks=list(block.index), dropped_tasks=dropped, notes=notes, n_boot=n_boot, seed=seed)
+        tasks=list(block.index), dropped_tasks=dropped, notes=notes, n_boot=n_boot, seed=seed,
+        n_boot_elo=min(n_boot, n_boot_elo))

@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from bench.analysis.summary import Summary, summarize
-from bench.analysis.tasks import parse_contender
-from bench.core.errors import CommandError
+from bench.analysis.tasks import COST_COLUMNS, FOLD_COLUMNS, parse_contender
+from bench.analysis.where import WHERE_KEYS
+from bench.core.errors import CommandError, StoreError
 from bench.core.plugins import load_plugins
-from bench.store import read_cells, store_metric
+from bench.store import Store, store_metric
 
 FORMATS = ("table", "markdown", "csv", "json")
 DEFAULT_TOP = 20  # rows of the table by default: with the lines around it, at most 40 lines
@@ -43,6 +46,20 @@ def summary_of_store(store: str | Path, metric: str | None = None,
     from bench.metrics import get_metric
 
     direction = get_metric(metric).direction  # unknown metric: UnknownName listing the metrics
-    cells = read_cells(store)
+    cells = read_summary_cells(store, metric)
     return summarize(cells, metric, contender_axes, task, where, reference, alpha,
                      n_boot=n_boot, seed=seed, direction=direction)
+
+
+def read_summary_cells(store: str | Path, metric: str) -> pd.DataFrame:
+    """The columns of the `cells` table a summary reads (axes, status, the metric, cost): on a
+    100,000-cell store the wide text columns (cell JSON, parameters, provenance) are most of
+    the reading time."""
+    st = Store(store)
+    if not st.exists():
+        raise StoreError(f"{store} is not a results store (no cells table)")
+    columns = list(dict.fromkeys(["cell_id", *WHERE_KEYS, *FOLD_COLUMNS, metric, *COST_COLUMNS]))
+    cells = st.read("cells", columns)
+    if cells.empty:
+        raise StoreError(f"no results in {store}")
+    return cells
