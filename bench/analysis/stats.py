@@ -337,8 +337,10 @@ def bootstrap_mean_ci(scores: pd.DataFrame, n_boot: int = 1000, seed: int = 0,
         mean = Z.sum(axis=0) / have.sum(axis=0)
         C = bootstrap_weights(len(X), n_boot, seed)
         boot = (C @ Z) / (C @ have)
-        lo, hi = np.nanpercentile(boot, [50 * (1 - level), 50 * (1 + level)], axis=0) \
-            if len(X) else (np.full(X.shape[1], np.nan),) * 2
+        if len(X) and X.shape[1]:
+            lo, hi = np.nanpercentile(boot, [50 * (1 - level), 50 * (1 + level)], axis=0)
+        else:
+            lo = hi = np.full(X.shape[1], np.nan)
     return pd.DataFrame({"mean": mean, "ci_lo": lo, "ci_hi": hi}, index=scores.columns)
 
 

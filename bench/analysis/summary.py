@@ -59,6 +59,7 @@ class Summary:
     pairwise: pd.DataFrame
     reference: str
     win_rate: pd.DataFrame
+    nemenyi: pd.DataFrame  # all-pairs Nemenyi p-values over the complete tasks
     vs_reference: stats.PairedComparison | None
     task_axes: list[str]
     contender_axes: list[str]
@@ -103,6 +104,7 @@ class Summary:
             "contenders": self.table.to_dict(orient="records"),
             "pairwise": self.pairwise.to_dict(orient="records"),
             "win_rate": {a: row for a, row in self.win_rate.to_dict(orient="index").items()},
+            "nemenyi_p": {a: row for a, row in self.nemenyi.to_dict(orient="index").items()},
         })
 
 
@@ -254,7 +256,9 @@ def summarize_matrix(tm: TaskMatrix, reference: str | None = None, alpha: float 
         n_tasks_total=len(tm.scores), n_folds=n_folds, n_datasets=len(tm.datasets),
         n_cells=tm.n_cells, friedman=fr, critical_difference=cd, best=best,
         not_significantly_worse=not_worse, pairwise=pairwise, reference=elo_ref or "",
-        win_rate=wins.rate.reindex(index=order, columns=order), vs_reference=vs_ref,
+        win_rate=wins.rate.reindex(index=order, columns=order),
+        nemenyi=stats.nemenyi_pvalues(block, direction).reindex(index=order, columns=order),
+        vs_reference=vs_ref,
         task_axes=tm.task_axes, contender_axes=tm.contender_axes, pooled_axes=tm.pooled_axes,
         tasks=list(block.index), dropped_tasks=dropped, notes=notes, n_boot=n_boot, seed=seed,
         n_boot_elo=min(n_boot, n_boot_elo))

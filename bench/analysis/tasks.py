@@ -197,6 +197,9 @@ def task_matrix(cells: pd.DataFrame, metric: str,
     skipped = status == SKIPPED
     value = pd.to_numeric(cells[metric], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     value = np.where(ok, value, np.nan)
+    if ok.any() and np.isnan(value).all():
+        raise StoreError(f"metric {metric!r} has no value in any ok cell of this store (a column "
+                         "of an older run); run `bench rescore` to compute it")
 
     t_codes, t_keys = _codes(cells, task_axes)
     c_codes, c_keys = _codes(cells, contender_axes)

@@ -158,3 +158,19 @@ def test_renderers_escape_labels_and_stay_short() -> None:
     assert len(summary_csv(s).splitlines()) == 61
     csv_top = pd.read_csv(io.StringIO(summary_csv(s, top=3)))
     assert csv_top["model"].tolist() == s.table["model"].head(3).tolist()
+
+
+def test_no_complete_task_is_explained_not_a_crash() -> None:
+    cells = cells_from({"A": [0.5, 0.6], "B": [0.4, 0.7]},
+                       status={("A", 1, 0): SKIPPED, ("A", 1, 1): SKIPPED,
+                               ("B", 0, 0): SKIPPED, ("B", 0, 1): SKIPPED})
+    s = summarize(cells, "macro_f1", n_boot=20)
+    assert s.n_tasks == 0 and s.n_tasks_total == 2
+    assert any("no task has a score for every contender" in n for n in s.notes)
+    assert math.isnan(s.friedman_p) and json.loads(summary_json(s))["friedman_p"] is None
+
+
+def test_a_metric_without_values_is_an_error() -> None:
+    cells = cells_from(HAND).assign(mcc=np.nan)
+    with pytest.raises(BenchError, match="rescore"):
+        summarize(cells, "mcc")
