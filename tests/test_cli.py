@@ -30,7 +30,7 @@ def test_run_then_resume_fits_nothing(tiny_suite: Path, tmp_path: Path) -> None:
     first = bench("run", str(tiny_suite), "--results", str(store), "--workers", "2")
     assert first.returncode == 0, first.stderr
     assert "ok 24" in first.stderr
-    assert "Leaderboard" in first.stdout and "logistic" in first.stdout
+    assert "Summary" in first.stdout and "logistic" in first.stdout  # run ends with the summary
     cells = pd.read_parquet(store / "cells")
     assert len(cells) == 24 and (cells["status"] == "ok").all()
     for table in ("per_class", "confusion"):
