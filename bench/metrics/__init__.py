@@ -13,8 +13,13 @@ from bench.metrics.registry import (
     tunable_metrics,
 )
 from bench.metrics.scores import ECE_BINS, score_all
-from bench.metrics.tables import confusion_table, per_class_table
+from bench.metrics.tables import (
+    confusion_columns,
+    confusion_table,
+    per_class_columns,
+    per_class_table,
+)
 
 __all__ = ["ECE_BINS", "METRICS", "Direction", "Metric", "ScoreInput", "check_tunable",
-           "confusion_table", "get_metric", "metric", "metric_names", "minority_class", "per_class_table",
+           "confusion_columns", "confusion_table", "get_metric", "metric", "metric_names", "minority_class", "per_class_columns", "per_class_table",
            "register", "score_all", "tunable_metrics"]

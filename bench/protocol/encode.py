@@ -88,26 +88,38 @@ class Encoder:
         self.num_idx = [i for i in range(len(self.columns)) if i not in set(self.cat_idx)]
 
     # ---- fitting (training rows only) ----------------------------------------------------
-    def fit(self, X: pd.DataFrame) -> Encoder:
+    def fit(self, X: pd.DataFrame | np.ndarray) -> Encoder:
+        """`X`: the fit rows, as a frame, or as a float64 array when no column is categorical."""
         self.vocab_: list[list[str]] = []
         for c in self.categorical:
-            values = X[c].astype(object)
+            values = X[c].astype(object)  # type: ignore[call-overload]
             seen = sorted({str(v) for v in values[values.notna()]})
             self.vocab_.append(seen or [MISSING])
         self.n_fit_ = len(X)
-        self.n_missing_fit_ = int(X.isna().to_numpy().sum())
         codes = self._raw(X)
+        # every missing value, and only those, is NaN in the fit rows' codes (a category seen in
+        # the fit rows always has a code), so they count the holes without a second pass over X
+        holes = np.isnan(codes)
+        self.n_missing_fit_ = int(holes.sum())
         self.fill_ = np.zeros(len(self.columns))
-        for i in self.num_idx:
-            col = codes[:, i]
-            self.fill_[i] = float(np.nanmedian(col)) if np.isfinite(col).any() else 0.0
+        numeric = codes[:, self.num_idx]
+        if len(codes) and not holes[:, self.num_idx].any() and np.isfinite(numeric).all():
+            self.fill_[self.num_idx] = np.median(numeric, axis=0)  # = per-column nanmedian here
+        else:
+            for i in self.num_idx:
+                col = codes[:, i]
+                self.fill_[i] = float(np.nanmedian(col)) if np.isfinite(col).any() else 0.0
         for i in self.cat_idx:
             col = codes[:, i]
             col = col[~np.isnan(col)].astype(np.int64)
             self.fill_[i] = float(np.bincount(col).argmax()) if len(col) else 0.0
         return self
 
-    def _raw(self, X: pd.DataFrame) -> np.ndarray:
+    def _raw(self, X: pd.DataFrame | np.ndarray) -> np.ndarray:
+        if isinstance(X, np.ndarray):  # numeric columns only, already float64: a private copy
+            if self.cat_idx:
+                raise TypeError("an encoder with categorical columns transforms data frames")
+            return np.array(X, dtype=np.float64)
         out = np.empty((len(X), len(self.columns)), dtype=np.float64)
         if self.num_idx:
             out[:, self.num_idx] = X.iloc[:, self.num_idx].to_numpy(dtype=np.float64,
@@ -119,7 +131,7 @@ class Encoder:
             out[:, i] = [np.nan if pd.isna(v) else lookup.get(str(v), np.nan) for v in values]
         return out
 
-    def transform(self, X: pd.DataFrame) -> np.ndarray:
+    def transform(self, X: pd.DataFrame | np.ndarray) -> np.ndarray:
         out = self._raw(X)
         if self.impute:
             holes = np.isnan(out)
@@ -215,10 +227,20 @@ class Prepared:
 
 def prepare(X: pd.DataFrame, categorical: list[str], fit_rows: np.ndarray, val_rows: np.ndarray,
             test_rows: np.ndarray, *, impute: bool, native_categorical: bool) -> Prepared:
-    """Fit the encoder on the fit rows only, then transform all three parts."""
-    enc = Encoder(list(X.columns), categorical, impute).fit(X.iloc[fit_rows])
+    """Fit the encoder on the fit rows only, then transform all three parts.
+
+    Without categorical columns the frame is converted to float64 once and the parts are row
+    slices of that array (the same values as converting each part: conversion is elementwise).
+    """
+    enc = Encoder(list(X.columns), categorical, impute)
+    parts: tuple[Any, Any, Any]
+    if enc.cat_idx:
+        parts = (X.iloc[fit_rows], X.iloc[val_rows], X.iloc[test_rows])
+    else:
+        values = X.to_numpy(dtype=np.float64, na_value=np.nan)
+        parts = (values[fit_rows], values[val_rows], values[test_rows])
+    enc.fit(parts[0])
     mode = input_mode(bool(enc.cat_idx), native_categorical)
     if mode == "onehot":
         check_onehot_levels(enc.categorical, enc.n_categories)
-    return Prepared(enc, mode, enc.transform(X.iloc[fit_rows]), enc.transform(X.iloc[val_rows]),
-                    enc.transform(X.iloc[test_rows]))
+    return Prepared(enc, mode, *(enc.transform(part) for part in parts))

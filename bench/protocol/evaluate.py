@@ -18,19 +18,41 @@ import json
 import time
 import traceback
 import warnings
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from bench import data as _data  # noqa: F401  (registers dataset sources)
 from bench import models as _models  # noqa: F401  (registers models)
 from bench.core.cell import Cell, CellResult, RunOptions
 from bench.core.vocab import ERROR, OK, OOM, SKIPPED
 from bench.data.registry import load_dataset
-from bench.metrics import ScoreInput, confusion_table, minority_class, per_class_table, score_all
+from bench.metrics import (
+    ScoreInput,
+    confusion_columns,
+    minority_class,
+    per_class_columns,
+    score_all,
+)
 from bench.models.estimators.decompose import decompose
 from bench.models.registry import MODELS, ModelContext
+from bench.protocol.decision import DecisionContext, decide
+from bench.protocol.diagnostics import check_predictions, leaf_size_warnings
+from bench.protocol.encode import Prepared, needs_imputation, prepare
+from bench.protocol.memory import PeakMemory
+from bench.protocol.rows import (
+    confusion_frame,
+    curves_frame,
+    failure_result,
+    identity_row,
+    per_class_frame,
+    predictions_table,
+    shares_json,
+)
+from bench.protocol.split import Split, make_split
 from bench.sampling import (
     SAMPLERS,
     NotApplicable,
@@ -39,12 +61,55 @@ from bench.sampling import (
     build_sampler,
     class_weights,
 )
-from bench.protocol.decision import DecisionContext, decide
-from bench.protocol.diagnostics import check_predictions, leaf_size_warnings
-from bench.protocol.encode import Prepared, needs_imputation, prepare
-from bench.protocol.memory import PeakMemory
-from bench.protocol.rows import shares_json, failure_result, identity_row, predictions_table
-from bench.protocol.split import make_split
+
+# --- per-process caches ----------------------------------------------------------------------
+# A worker runs many cells of the same datasets and splits (every model x sampler x decision of
+# a split shares its rows), so what depends only on the dataset spec or the split key is computed
+# once per worker process. Keys are hashable, frozen cell fields; the values are never mutated.
+
+
+@dataclass(frozen=True)
+class LoadedData:
+    """A loaded dataset with what every cell of it needs and is costly to recompute."""
+
+    ds: Any  # bench.data.dataset.Dataset (cached by load_dataset too)
+    fingerprint: str  # content hash: hashing the frame costs milliseconds per cell
+    labels: list[str]  # str(label) of each class code
+    labels_json: str  # json.dumps(ds.labels)
+
+
+@lru_cache(maxsize=8)
+def loaded_data(component: Any) -> LoadedData:
+    """The dataset a cell names, loaded and fingerprinted once per process."""
+    ds = load_dataset(component)
+    return LoadedData(ds, ds.fingerprint, [str(x) for x in ds.labels], json.dumps(list(ds.labels)))
+
+
+def split_key(cell: Cell) -> tuple[Any, ...]:
+    """The fields `make_split` depends on (the same as `bench.suite.grid.split_key`, which the
+    protocol layer cannot import; tests/protocol check that the two agree)."""
+    return (cell.dataset, cell.profile, cell.ratio, cell.minority, cell.test_prior, cell.folds,
+            cell.holdout, cell.validation, cell.seed, cell.repeat, cell.fold)
+
+
+_SPLITS: OrderedDict[tuple[Any, ...], Split] = OrderedDict()
+SPLIT_CACHE_SIZE = 8  # row indices of 8 splits: a few MB even for a million-row dataset
+
+
+def cell_split(cell: Cell) -> Split:
+    """`make_split` of the cell, computed once per process for all cells sharing its rows."""
+    key = split_key(cell)
+    split = _SPLITS.get(key)
+    if split is None:
+        split = make_split(loaded_data(cell.dataset).ds, cell)
+        for rows in (split.fit, split.val, split.test):
+            rows.setflags(write=False)  # shared by every cell of this split: never written
+        _SPLITS[key] = split
+        if len(_SPLITS) > SPLIT_CACHE_SIZE:
+            _SPLITS.popitem(last=False)
+    else:
+        _SPLITS.move_to_end(key)
+    return split
 
 
 def prepare_features(ds: Any, split: Any, cell: Cell) -> Prepared:
@@ -100,8 +165,9 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
     `options` (predictions table, bootstrap CIs) change what is recorded, never the results.
     """
     options = options or RunOptions()
-    ds = load_dataset(cell.dataset)
-    split = make_split(ds, cell)
+    data = loaded_data(cell.dataset)
+    ds = data.ds
+    split = cell_split(cell)
     k = ds.n_classes
     prep = prepare_features(ds, split, cell)
     X_fit, y_fit = prep.X_fit, ds.y[split.fit]
@@ -155,7 +221,7 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
         values.update(intervals)
         metric_warnings += boot_warnings
     fit_warnings = sorted({f"{w.category.__name__}: {str(w.message)[:200]}" for w in caught})
-    labels = [str(x) for x in ds.labels]
+    labels = data.labels
     check = check_predictions(y_test, y_pred, labels)
     model_params = {**entry.params, **cell.model.kwargs}
     fit_warnings += leaf_size_warnings(model_params, trained_counts, labels) + check.warnings
@@ -166,8 +232,8 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
         "fit_s": fit_s, "predict_s": predict_s,
         "resample_s": getattr(recorder, "resample_s_", 0.0),
         "peak_mb": mem.peak_mb, "device": device,
-        "n_train": int(len(split.fit) + len(split.val)), "n_fit": int(len(split.fit)),
-        "n_val": int(len(split.val)), "n_test": int(len(split.test)),
+        "n_train": int(len(split.fit) + len(split.val)), "n_fit": len(split.fit),
+        "n_val": len(split.val), "n_test": len(split.test),
         "n_resampled": int(trained_counts.sum()),
         "train_counts": json.dumps(fit_counts.tolist()),
         "resampled_counts": json.dumps(np.asarray(trained_counts).tolist()),
@@ -176,25 +242,18 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
         "predicted_classes": check.predicted_classes,
         "min_test_count": check.min_test_count,
         "degenerate": check.degenerate,
-        "dataset_fp": ds.fingerprint,
+        "dataset_fp": data.fingerprint,
         "decision_params": json.dumps(decision_info, sort_keys=True),
-        "class_labels": json.dumps(list(ds.labels)),
+        "class_labels": data.labels_json,
         "train_prior": shares_json(split.train_target, ds.labels),
         "test_prior_shares": shares_json(split.test_prior, ds.labels),
         "sampler_params": json.dumps(sampler_notes, sort_keys=True),
         "preprocess": json.dumps(prep.encoder.describe(prep.mode), sort_keys=True),
     }
     cid = cell.cell_id
-    per_class = per_class_table(inp)
-    per_class.insert(0, "cell_id", cid)
-    per_class["label"] = [ds.labels[c] for c in per_class["label"]]
-    confusion = confusion_table(inp)
-    confusion.insert(0, "cell_id", cid)
-    confusion["true_label"] = [ds.labels[c] for c in confusion["true_label"]]
-    confusion["pred_label"] = [ds.labels[c] for c in confusion["pred_label"]]
-    curves = pd.DataFrame(getattr(_final_estimator(pipe), "curves_", None) or [],
-                          columns=["step", "split", "metric", "value"])
-    curves.insert(0, "cell_id", cid)
+    per_class = per_class_frame(cid, per_class_columns(inp), ds.labels)
+    confusion = confusion_frame(cid, confusion_columns(inp), ds.labels)
+    curves = curves_frame(cid, getattr(_final_estimator(pipe), "curves_", None))
     predictions = None
     if options.store_predictions:
         predictions = predictions_table(cid, split.test, y_test, y_pred, decision.proba, ds.labels)

@@ -65,6 +65,40 @@ def predictions_table(cell_id: str, rows: np.ndarray, y_true: np.ndarray, y_pred
     return out
 
 
+CURVE_COLUMNS = ["step", "split", "metric", "value"]
+
+
+def per_class_frame(cell_id: str, columns: dict[str, np.ndarray], labels: list[Any]) -> pd.DataFrame:
+    """The store's `per_class` table: `per_class_columns` with the cell id first and the original
+    labels instead of class codes, built as one frame (no insert, no column rewrite)."""
+    return pd.DataFrame({"cell_id": cell_id, "label": [labels[c] for c in columns["label"]],
+                         **{name: v for name, v in columns.items() if name != "label"}})
+
+
+def confusion_frame(cell_id: str, columns: dict[str, np.ndarray], labels: list[Any]) -> pd.DataFrame:
+    """The store's `confusion` table: cell id, original true / predicted labels, count."""
+    return pd.DataFrame({"cell_id": cell_id,
+                         "true_label": [labels[c] for c in columns["true_label"]],
+                         "pred_label": [labels[c] for c in columns["pred_label"]],
+                         "count": columns["count"]})
+
+
+_NO_CURVES: pd.DataFrame | None = None
+
+
+def curves_frame(cell_id: str, curves: list[Any] | None) -> pd.DataFrame:
+    """The store's `curves` table (learning curves a model recorded in ``curves_``; most record
+    none, and then an empty frame of the same columns and dtypes is copied)."""
+    global _NO_CURVES
+    if not curves and _NO_CURVES is not None:
+        return _NO_CURVES.copy()
+    frame = pd.DataFrame(curves or [], columns=CURVE_COLUMNS)
+    frame.insert(0, "cell_id", cell_id)
+    if not curves:
+        _NO_CURVES = frame.copy()
+    return frame
+
+
 def shares_json(values: np.ndarray, labels: list[str]) -> str:
     """Class proportions as JSON {label: share}, in class order (train / test priors)."""
     v = np.asarray(values, dtype=float)
