@@ -407,7 +407,7 @@ def inspect_cmd(
         help="rows (stratified, seeded) the neighbours, ceiling and picture use")] = 10_000,
     seed: Annotated[int, typer.Option(help="seed of the sample, the forest and the projection")] = 0,
     neighbors: Annotated[int, typer.Option(help="k of the k-NN overlap matrix")] = 10,
-    threads: Annotated[int, typer.Option(help="threads of the random forest")] = 1,
+    threads: Annotated[int, typer.Option(help="forest jobs and native (BLAS, OpenMP) threads")] = 1,
     results: Annotated[Optional[Path], typer.Option(
         help="suite: the store that gets the inspect table (default results/<suite name>)")] = None,
     store: Annotated[bool, typer.Option(help="suite: write the store's inspect table")] = True,
