@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint docs compare baseline bench-dnn bench-zoo clean
+.PHONY: run test test-fast lint docs compare baseline bench-dnn bench-zoo bench-summary clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ bench-dnn: $(STAMP)
 
 bench-zoo: $(STAMP)
 	$(BIN)/python benchmarks/zoo_table.py --run
+
+bench-summary: $(STAMP)
+	$(BIN)/python benchmarks/summary_100k.py
 
 clean:
 	rm -rf $(VENV) results/quick results/quick-current
