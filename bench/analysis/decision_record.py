@@ -45,7 +45,8 @@ from bench.core.vocab import FAILED, OK, SKIPPED
 PREFER = ("rank", "cost")
 FEW_TASKS = MIN_WILCOXON_TASKS  # fewer complete tasks: no pairwise test can reject at 0.05
 FEW_DATASETS = 5  # fewer datasets: the answer is about these datasets, not "tabular data"
-CEILING_COLUMNS = ("recall_ceiling", "ceiling")  # the inspect table's per-class ceiling
+CEILING_COLUMNS = ("ceiling", "recall_ceiling")  # the inspect table's per-class ceiling
+LABEL_COLUMNS = ("class_label", "label")  # ... and its class label (docs/inspect.md)
 LOW_CEILING = 0.9  # a class whose estimated recall ceiling is below this gets a caveat
 DATA_AXES = ("dataset", "profile", "ratio", "test_prior", "minority")
 
@@ -291,13 +292,14 @@ def _ceiling_caveats(cells: pd.DataFrame, inspect: pd.DataFrame | None) -> list[
     if inspect is None or inspect.empty:
         return []
     col = next((c for c in CEILING_COLUMNS if c in inspect.columns), None)
-    if col is None or not {"dataset", "label"} <= set(inspect.columns):
+    label = next((c for c in LABEL_COLUMNS if c in inspect.columns), None)
+    if col is None or label is None or "dataset" not in inspect.columns:
         return [Caveat("overlap_ceiling", "the store has inspection data, but without a per-class "
-                       f"{' / '.join(CEILING_COLUMNS)} column (dataset, label): not read")]
+                       f"{' / '.join(CEILING_COLUMNS)} column (dataset, class_label): not read")]
     datasets = set(cells["dataset"].astype(str))
     low = inspect[inspect["dataset"].astype(str).isin(datasets)
                   & (pd.to_numeric(inspect[col], errors="coerce") < LOW_CEILING)]
-    low = low.groupby(["dataset", "label"], sort=True)[col].min()
+    low = low.groupby(["dataset", label], sort=True)[col].min()
     if low.empty:
         return []
     items = [f"class {label} of {dataset}: {value:.2f}" for (dataset, label), value in low.items()]

@@ -15,7 +15,8 @@ from bench.analysis.where import parse_where
 from bench.core.errors import CommandError
 from bench.core.plugins import load_plugins
 from bench.report.decision import decision_json, decision_markdown
-from bench.store import Store, read_cells, read_meta, store_metric
+from bench.commands.report import read_inspect
+from bench.store import read_cells, read_meta, store_metric
 
 
 def select(store: str | Path, metric: str | None = None,
@@ -38,11 +39,11 @@ def select(store: str | Path, metric: str | None = None,
 
     direction = get_metric(metric).direction  # unknown metric: UnknownName listing the metrics
     cells = read_cells(store)
-    inspect = Store(store).read("inspect")  # empty when the store has no inspection data
+    inspect = read_inspect(store)  # None when the store has no inspection data (bench inspect)
     source = {"store": Path(store).name, "suite": str(read_meta(store).get("suite", ""))}
     return decision_record(cells, metric, contender_axes, task, conditions, alpha=alpha,
                            prefer=prefer, tolerance=tolerance, n_boot=n_boot, seed=seed,
-                           inspect=None if inspect.empty else inspect, source=source,
+                           inspect=inspect, source=source,
                            direction=direction)
 
 

@@ -172,8 +172,8 @@ def test_not_applicable_tasks_of_the_chosen() -> None:
 
 def test_overlap_ceiling_from_inspection_data() -> None:
     cells = make_cells(EIGHT)
-    inspect = pd.DataFrame({"dataset": ["d0", "d0", "d1", "other"], "label": ["0", "2", "2", "2"],
-                            "recall_ceiling": [0.99, 0.35, 0.95, 0.1]})
+    inspect = pd.DataFrame({"dataset": ["d0", "d0", "d1", "other"], "class_label": ["0", "2", "2", "2"],
+                            "ceiling": [0.99, 0.35, 0.95, 0.1]})
     text = codes(decision_record(cells, "macro_f1", contender="model", inspect=inspect))
     assert text["overlap_ceiling"].endswith("class 2 of d0: 0.35")  # only datasets in the record
     odd = decision_record(cells, "macro_f1", contender="model",
