@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
+from scipy import special
 from scipy.special import expit
 
 ELO_ANCHOR = 1000.0
@@ -105,8 +106,32 @@ def nemenyi_cd(k: int, n: int, alpha: float = 0.05) -> float:
     return nemenyi_q(k, alpha) * math.sqrt(k * (k + 1) / (6.0 * n))
 
 
+_Z = np.linspace(-12.0, 12.0, 2401)  # integration grid of the studentized range (step 0.01)
+
+
+def studentized_range_sf(q: np.ndarray, k: int) -> np.ndarray:
+    """P(Q > q) of the range of k standard normals (infinite degrees of freedom):
+    1 - k ∫ φ(z) (Φ(z) - Φ(z - q))^(k-1) dz, by the trapezoid rule on a fine grid, vectorised
+    over q (scipy's `studentized_range.sf` integrates once per value: 0.4 s for 40 contenders'
+    pairs). Agrees with scipy to about 1e-9 (tests)."""
+    q = np.asarray(q, dtype=float)
+    flat = q.ravel()
+    out = np.empty_like(flat)
+    phi = np.exp(-0.5 * _Z ** 2) / math.sqrt(2.0 * math.pi)
+    cdf_z = special.ndtr(_Z)
+    dz = _Z[1] - _Z[0]
+    for start in range(0, len(flat), 256):
+        qs = flat[start:start + 256, None]
+        inner = np.clip(cdf_z[None, :] - special.ndtr(_Z[None, :] - qs), 0.0, 1.0) ** (k - 1)
+        f = phi[None, :] * inner
+        integral = dz * (f.sum(axis=1) - 0.5 * (f[:, 0] + f[:, -1]))
+        out[start:start + 256] = 1.0 - k * integral
+    return np.clip(out, 0.0, 1.0).reshape(q.shape)
+
+
 def nemenyi_pvalues(scores: pd.DataFrame, direction: str = "max") -> pd.DataFrame:
-    """All-pairs Nemenyi p-values on the complete blocks (symmetric, 1 on the diagonal)."""
+    """All-pairs Nemenyi p-values on the complete blocks (symmetric, 1 on the diagonal):
+    P(Q > |R_i - R_j| sqrt(2) / sqrt(k(k+1)/(6N))), as scikit-posthocs computes them."""
     block = complete(scores)
     n, k = block.shape
     ranks = mean_ranks(block, direction).to_numpy()
@@ -114,8 +139,10 @@ def nemenyi_pvalues(scores: pd.DataFrame, direction: str = "max") -> pd.DataFram
         return pd.DataFrame(np.nan, index=scores.columns, columns=scores.columns)
     se = math.sqrt(k * (k + 1) / (6.0 * n))
     q = np.abs(ranks[:, None] - ranks[None, :]) / se * math.sqrt(2.0)
-    p = stats.studentized_range.sf(q, k, np.inf)
-    p = np.clip(np.where(q == 0, 1.0, p), 0.0, 1.0)
+    iu = np.triu_indices(k, 1)
+    p = np.ones((k, k))
+    p[iu] = studentized_range_sf(q[iu], k)
+    p[(iu[1], iu[0])] = p[iu]
     return pd.DataFrame(p, index=block.columns, columns=block.columns)
 
 

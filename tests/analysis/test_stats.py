@@ -147,6 +147,13 @@ def test_friedman_matches_scipy(seed: int) -> None:
     assert fr.statistic == pytest.approx(ref.statistic) and fr.p == pytest.approx(ref.pvalue)
 
 
+@pytest.mark.parametrize("k", [2, 3, 4, 15, 60])
+def test_studentized_range_matches_scipy(k: int) -> None:
+    q = np.linspace(0, 7, 15)
+    np.testing.assert_allclose(stats.studentized_range_sf(q, k),
+                               sps.studentized_range.sf(q, k, np.inf), atol=1e-9)
+
+
 @pytest.mark.parametrize("seed", [0, 1])
 def test_nemenyi_matches_scikit_posthocs(seed: int) -> None:
     sp = pytest.importorskip("scikit_posthocs")  # the test extra; installed by make
