@@ -67,8 +67,8 @@ def synthetic_cells(n_cells: int, seed: int = 0) -> pd.DataFrame:
     frame["repeat"], frame["fold"] = unit // folds, unit % folds
     frame = frame.iloc[:n_cells].reset_index(drop=True)
     n = len(frame)
-    skill = (frame["model"].map({m: i for i, m in enumerate(MODELS)}).to_numpy() * 0.01
-             + frame["sampler"].map({s: i for i, s in enumerate(SAMPLERS)}).to_numpy() * 0.005)
+    skill = (frame["model"].map({m: i for i, m in enumerate(MODELS)}).to_numpy() * 0.004
+             + frame["sampler"].map({s: i for i, s in enumerate(SAMPLERS)}).to_numpy() * 0.002)
     hardness = frame["dataset"].map({d: i for i, d in enumerate(DATASETS)}).to_numpy() * 0.03
     score = np.clip(0.6 + skill - hardness - np.log10(frame["ratio"].to_numpy()) * 0.05
                     + rng.normal(0, 0.03, n), 0, 1)
