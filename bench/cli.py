@@ -121,7 +121,10 @@ def run(
     console.print(f"done in {summary.elapsed_s:.1f} s: {statuses}{stopped} (log: "
                   f"{rp.store.path / LOG_NAME})", markup=False, highlight=False)
     if show_summary and not summary.interrupted:
-        show_summary_of(rp.store.path, metric=rp.suite.metric)
+        try:
+            show_summary_of(rp.store.path, metric=rp.suite.metric)
+        except BenchError as exc:  # the run itself succeeded: say why there is no summary
+            console.print(Text(f"no summary: {exc}"), highlight=False, soft_wrap=True)
     if summary.interrupted:
         raise typer.Exit(summary.exit_code)
 
