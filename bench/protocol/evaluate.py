@@ -28,7 +28,7 @@ import numpy as np
 from bench import data as _data  # noqa: F401  (registers dataset sources)
 from bench import models as _models  # noqa: F401  (registers models)
 from bench.core.cell import Cell, CellResult, RunOptions
-from bench.core.vocab import ERROR, OK, OOM, SKIPPED
+from bench.core.vocab import ERROR, OK, OOM, SKIPPED, TUNED, decision_rule
 from bench.data.registry import load_dataset
 from bench.metrics import (
     ScoreInput,
@@ -193,7 +193,9 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
         t0 = time.perf_counter()
         proba = _full_proba(pipe, X_test, k)
         predict_s = time.perf_counter() - t0
-        proba_val = _full_proba(pipe, X_val, k) if len(split.val) else None
+        # only a tuned rule looks at the validation part's probabilities: no predict otherwise
+        needs_val = decision_rule(cell.decision) == TUNED and len(split.val) > 0
+        proba_val = _full_proba(pipe, X_val, k) if needs_val else None
 
     recorder = pipe.named_steps.get("sampler")
     if recorder is not None:  # what the sampler found at fit time (e.g. nothing to resample)
