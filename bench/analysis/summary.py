@@ -234,7 +234,9 @@ def summarize_matrix(tm: TaskMatrix, reference: str | None = None, alpha: float 
         notes.append(f"only {n} complete task(s): a Wilcoxon test needs at least "
                      f"{MIN_WILCOXON_TASKS} to reach p < 0.05, so every contender is 'not "
                      "significantly worse'; add datasets, ratios or test priors")
-    if k < 3:
+    if k < 2:
+        notes.append("only one contender: nothing to compare (--contender or --where)")
+    elif k < 3:
         notes.append("Friedman and Nemenyi need at least 3 contenders; see the pairwise test")
     elif n and not (fr.p < alpha):
         notes.append(f"Friedman p = {fr.p:.3g} >= {alpha:g}: the ranks do not differ "

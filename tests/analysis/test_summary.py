@@ -174,3 +174,14 @@ def test_a_metric_without_values_is_an_error() -> None:
     cells = cells_from(HAND).assign(mcc=np.nan)
     with pytest.raises(BenchError, match="rescore"):
         summarize(cells, "mcc")
+
+
+def test_min_metrics_rank_the_lowest_first() -> None:
+    s = summarize(cells_from(HAND).rename(columns={"macro_f1": "log_loss"}), "log_loss", n_boot=20)
+    assert s.direction == "min" and s.best == "C + none"
+    t = s.table.set_index("model")
+    assert t["mean_rank"].to_dict() == pytest.approx({"A": 2.375, "B": 2.375, "C": 1.25})
+    # "min": (score - best) / score per task; task t1: C is best (0.7), A (0.9 - 0.7) / 0.9
+    assert t.loc["A", "improvability"] == pytest.approx(
+        ((0.9 - 0.7) / 0.9 + 0 + (0.5 - 0.4) / 0.5 + (0.9 - 0.3) / 0.9) / 4)
+    assert t.loc["C", "elo"] > t.loc["A", "elo"]
