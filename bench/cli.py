@@ -236,11 +236,28 @@ def rescore_cmd(
 
 
 @app.command("list")
-def list_cmd(kind: Annotated[str, typer.Argument(help="datasets | samplers | models | metrics")]) -> None:
+def list_cmd(
+    kind: Annotated[str, typer.Argument(help="datasets | samplers | models | metrics")],
+    source: Annotated[Optional[str], typer.Option(
+        help="datasets only: the sets one source offers, e.g. keel (rows, features, classes, "
+             "imbalance ratio)")] = None,
+) -> None:
     """List the registered plugins of one kind, with their parameters."""
-    from bench.commands.list import listing
+    from bench.commands.list import listing, source_sets
 
     out = stdout()
+    if source is not None:
+        if kind != "datasets":
+            raise BenchError(f"--source: only with `bench list datasets`, not {kind!r}")
+        rows = source_sets(source)  # plain aligned columns: readable and greppable at any width
+        cells = [list(rows[0])] if rows else []
+        cells += [[f"{v:g}" if isinstance(v, float) else str(v) for v in r.values()] for r in rows]
+        widths = [max(len(c[i]) for c in cells) for i in range(len(cells[0]))] if cells else []
+        for line in cells:
+            out.print(Text("  ".join(v.ljust(w) if i < 2 else v.rjust(w)
+                                     for i, (v, w) in enumerate(zip(line, widths)))),
+                      highlight=False, soft_wrap=True)
+        return
     for name, info in listing(kind):
         out.print(Text.assemble((name, "bold"), "  ", info), highlight=False)
 
@@ -344,6 +361,25 @@ def select_cmd(
     written = f"{output}" + (f" and {json_path}" if json_path else "")
     console.print(Text(f"decision: {record.chosen} ({len(record.not_worse)} not significantly "
                        f"worse, {len(record.caveats)} caveat(s)); written to {written}"),
+                  highlight=False, soft_wrap=True)
+
+
+data_app = typer.Typer(no_args_is_help=True, help="The local data cache (offline datasets).")
+app.add_typer(data_app, name="data")
+
+
+@data_app.command("fetch")
+def data_fetch_cmd(
+    source: Annotated[str, typer.Argument(help="the source whose files to fetch: keel")],
+    force: Annotated[bool, typer.Option(help="download again even if the cache has them")] = False,
+) -> None:
+    """Download a source's files into the data cache once (checksum-verified); runs then need
+    no network. The cache: $BENCH_DATA_HOME, else scikit-learn's data home."""
+    from bench.commands.data import fetch_data
+
+    got = fetch_data(source, force=force)
+    how = "downloaded" if got.downloaded else "already in the cache (checksum verified)"
+    console.print(Text(f"{got.source}: {got.path} {how}; {got.n_sets} sets readable"),
                   highlight=False, soft_wrap=True)
 
 

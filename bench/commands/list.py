@@ -31,3 +31,17 @@ def listing(kind: str) -> list[tuple[str, str]]:
                  f"{', needs probabilities' if m.needs_proba else ''}) {m.description}")
                 for m in METRICS]
     raise UnknownName(f"unknown kind {kind!r}; allowed: {', '.join(KINDS)}")
+
+
+SET_LISTINGS = ("keel",)
+
+
+def source_sets(source: str, cache: str = "") -> list[dict]:
+    """The sets one dataset source offers, one row each (for `bench list datasets --source`):
+    KEEL's rows, features, classes and imbalance ratio, computed from its files (cached)."""
+    if source not in SET_LISTINGS:
+        raise UnknownName(f"--source {source!r} has no set listing; allowed: "
+                          f"{', '.join(SET_LISTINGS)}")
+    from bench.data.sources import keel
+
+    return keel.set_index(cache)

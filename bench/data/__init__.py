@@ -2,7 +2,7 @@
 
 from bench.data.dataset import Dataset, DatasetError, from_arrays
 from bench.data.registry import DATASETS, DatasetSource, dataset, load_dataset
-from bench.data.sources import bundled, file, imblearn_sets, openml, synthetic  # noqa: F401  (registration)
+from bench.data.sources import bundled, file, imblearn_sets, keel, openml, synthetic  # noqa: F401  (registration)
 
 __all__ = ["DATASETS", "Dataset", "DatasetError", "DatasetSource", "dataset", "from_arrays",
            "load_dataset"]
