@@ -408,8 +408,8 @@ def elo(scores: pd.DataFrame, direction: str = "max", reference: str | None = No
     percentile bootstrap CI over resampled tasks. Columns: elo, elo_lo, elo_hi."""
     cols = list(scores.columns)
     k = len(cols)
-    if k == 0:
-        return pd.DataFrame(columns=["elo", "elo_lo", "elo_hi"])
+    if k == 0 or len(scores) == 0:  # no battles: no rating
+        return pd.DataFrame(np.nan, index=cols, columns=["elo", "elo_lo", "elo_hi"])
     ref = cols.index(reference) if reference in cols else 0
     X = scores.to_numpy(dtype=float)
     win, tie = _outcome_tensor(X, direction)
