@@ -21,8 +21,12 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
-from scipy import special
 from scipy.special import expit
+
+from bench.analysis.distributions import (EXACT_MAX_N, PERMUTATION_MAX_N,  # noqa: F401
+                                          bootstrap_weights, studentized_range_sf,
+                                          wilcoxon_columns)
+from bench.analysis.versus import PairedComparison, paired_comparison  # noqa: F401
 
 ELO_ANCHOR = 1000.0
 ELO_SCALE = 400.0 / math.log(10.0)  # Elo points per natural-log unit of the Bradley-Terry strength
@@ -106,28 +110,6 @@ def nemenyi_cd(k: int, n: int, alpha: float = 0.05) -> float:
     return nemenyi_q(k, alpha) * math.sqrt(k * (k + 1) / (6.0 * n))
 
 
-_Z = np.linspace(-12.0, 12.0, 2401)  # integration grid of the studentized range (step 0.01)
-
-
-def studentized_range_sf(q: np.ndarray, k: int) -> np.ndarray:
-    """P(Q > q) of the range of k standard normals (infinite degrees of freedom):
-    1 - k ∫ φ(z) (Φ(z) - Φ(z - q))^(k-1) dz, by the trapezoid rule on a fine grid, vectorised
-    over q (scipy's `studentized_range.sf` integrates once per value: 0.4 s for 40 contenders'
-    pairs). Agrees with scipy to about 1e-9 (tests)."""
-    q = np.asarray(q, dtype=float)
-    flat = q.ravel()
-    out = np.empty_like(flat)
-    phi = np.exp(-0.5 * _Z ** 2) / math.sqrt(2.0 * math.pi)
-    cdf_z = special.ndtr(_Z)
-    dz = _Z[1] - _Z[0]
-    for start in range(0, len(flat), 256):
-        qs = flat[start:start + 256, None]
-        inner = np.clip(cdf_z[None, :] - special.ndtr(_Z[None, :] - qs), 0.0, 1.0) ** (k - 1)
-        f = phi[None, :] * inner
-        integral = dz * (f.sum(axis=1) - 0.5 * (f[:, 0] + f[:, -1]))
-        out[start:start + 256] = 1.0 - k * integral
-    return np.clip(out, 0.0, 1.0).reshape(q.shape)
-
 
 def nemenyi_pvalues(scores: pd.DataFrame, direction: str = "max") -> pd.DataFrame:
     """All-pairs Nemenyi p-values on the complete blocks (symmetric, 1 on the diagonal):
@@ -173,59 +155,6 @@ def _pair_outcomes(x: np.ndarray, y: np.ndarray, direction: str
     losses = ((d < 0) & both).sum(axis=0)
     return wins, ties, losses, both.sum(axis=0)
 
-
-EXACT_MAX_N = 50  # scipy's "auto": the exact null distribution up to 50 tasks without ties
-PERMUTATION_MAX_N = 13  # with ties or zeros: all 2^n sign flips up to 13 tasks, then normal
-
-
-def _permutation_p(d: np.ndarray, ranks: np.ndarray, r_plus: np.ndarray) -> np.ndarray:
-    """Two-sided p of the signed-rank statistic over all 2^n sign flips (columns of `d`), the
-    test scipy runs for n <= 13 with ties or zeros, in chunks of matrix products."""
-    n = d.shape[0]
-    signs = ((np.arange(2 ** n)[:, None] >> np.arange(n)[None, :]) & 1).astype(float)  # 1 = +
-    nonzero_ranks = np.where(d != 0, ranks, 0.0)
-    zero_half = np.where(d == 0, ranks, 0.0).sum(axis=0) / 2.0
-    out = np.empty(d.shape[1])
-    chunk = max(1, 2 ** 22 // 2 ** n)
-    for start in range(0, d.shape[1], chunk):
-        sl = slice(start, start + chunk)
-        null = signs @ nonzero_ranks[:, sl] + zero_half[sl]  # (2^n, pairs)
-        obs = r_plus[sl]
-        gamma = np.abs(np.finfo(float).eps * 100 * obs)
-        less = (null <= obs + gamma).mean(axis=0)
-        greater = (null >= obs - gamma).mean(axis=0)
-        out[sl] = np.clip(2 * np.minimum(less, greater), 0.0, 1.0)
-    return out
-
-
-def wilcoxon_columns(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Two-sided Wilcoxon signed-rank test of every column of differences `d` (tasks x pairs),
-    zero differences split between the rank sums (Demšar 2006). Each column gets the method
-    `scipy.stats.wilcoxon(..., zero_method="zsplit")` chooses for it alone: exact without ties
-    or zeros up to 50 tasks, all sign flips with ties or zeros up to 13, else the normal
-    approximation with tie correction. Vectorised: one call per method, not one per pair."""
-    n, m = d.shape
-    stat, p = np.full(m, np.nan), np.full(m, np.nan)
-    if n == 0 or m == 0:
-        return stat, p
-    ranks = stats.rankdata(np.abs(d), axis=0)
-    zero_half = np.where(d == 0, ranks, 0.0).sum(axis=0) / 2.0
-    r_plus = np.where(d > 0, ranks, 0.0).sum(axis=0) + zero_half
-    r_minus = np.where(d < 0, ranks, 0.0).sum(axis=0) + zero_half
-    stat = np.minimum(r_plus, r_minus)
-    srt = np.sort(np.abs(d), axis=0)
-    tied = (srt[1:] == srt[:-1]).any(axis=0) | (d == 0).any(axis=0)
-    exact = ~tied & (n <= EXACT_MAX_N)
-    perm = tied & (n <= PERMUTATION_MAX_N)
-    approx = ~exact & ~perm
-    if exact.any():
-        p[exact] = stats.wilcoxon(d[:, exact], zero_method="zsplit", method="exact", axis=0).pvalue
-    if approx.any():
-        p[approx] = stats.wilcoxon(d[:, approx], zero_method="zsplit", method="asymptotic",
-                                   axis=0).pvalue
-    if perm.any():
-        p[perm] = _permutation_p(d[:, perm], ranks[:, perm], r_plus[perm])
-    return stat, p
 
 
 def wilcoxon_holm(scores: pd.DataFrame, direction: str = "max", alpha: float = 0.05,
@@ -345,13 +274,6 @@ def improvability(scores: pd.DataFrame, direction: str = "max") -> pd.DataFrame:
     return pd.DataFrame(out, index=scores.index, columns=scores.columns)
 
 
-def bootstrap_weights(n_tasks: int, n_boot: int, seed: int = 0) -> np.ndarray:
-    """(n_boot, n_tasks) multinomial counts: how often each task is drawn in each resample."""
-    rng = np.random.default_rng(seed)
-    if n_tasks == 0:
-        return np.zeros((n_boot, 0))
-    return rng.multinomial(n_tasks, np.full(n_tasks, 1.0 / n_tasks), size=n_boot).astype(float)
-
 
 def bootstrap_mean_ci(scores: pd.DataFrame, n_boot: int = 1000, seed: int = 0,
                       level: float = 0.95) -> pd.DataFrame:
@@ -426,73 +348,3 @@ def elo(scores: pd.DataFrame, direction: str = "max", reference: str | None = No
     else:
         lo = hi = np.full(k, np.nan)
     return pd.DataFrame({"elo": ratings, "elo_lo": lo, "elo_hi": hi}, index=cols)
-
-
-@dataclass
-class PairedComparison:
-    """Contender a against b over matched task x repeat x fold units (failed cells at the task's
-    worst). `mean_a`, `mean_b`, `mean_diff` (a - b, metric units): means over tasks of the per-task
-    means of the matched units, `diff_lo`/`diff_hi` its bootstrap CI over tasks; wins/ties/losses
-    count matched units;
-    `p_folds`: Wilcoxon over all matched folds (folds of one task are not independent: read it
-    as descriptive); `p_tasks`: Wilcoxon over the per-task means (the test to rely on)."""
-
-    a: str
-    b: str
-    direction: str
-    n_pairs: int
-    n_tasks: int
-    mean_a: float
-    mean_b: float
-    mean_diff: float
-    diff_lo: float
-    diff_hi: float
-    wins: int
-    ties: int
-    losses: int
-    p_folds: float
-    p_tasks: float
-    better: str
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
-
-
-def _wilcoxon_p(d: np.ndarray) -> float:
-    d = d[~np.isnan(d)]
-    if len(d) == 0:
-        return float("nan")
-    if np.all(d == 0):
-        return 1.0
-    return float(wilcoxon_columns(d[:, None])[1][0])
-
-
-def paired_comparison(folds: pd.DataFrame, a: str, b: str, direction: str = "max",
-                      n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> PairedComparison:
-    """A vs B on the units both have (`folds` of a `TaskMatrix`: task, contender, unit columns,
-    value). Units are matched on every column but contender and value."""
-    keys = [c for c in folds.columns if c not in ("contender", "value")]
-    fa = folds.loc[folds["contender"] == a, [*keys, "value"]]
-    fb = folds.loc[folds["contender"] == b, [*keys, "value"]]
-    m = fa.merge(fb, on=keys, suffixes=("_a", "_b"), how="inner")
-    va, vb = m["value_a"].to_numpy(dtype=float), m["value_b"].to_numpy(dtype=float)
-    d = va - vb
-    signed = d * _sign(direction)
-    per_task = m.assign(d=d).groupby("task", observed=True)[["value_a", "value_b", "d"]].mean()
-    pt = per_task["d"].to_numpy(dtype=float)
-    if len(pt):
-        C = bootstrap_weights(len(pt), n_boot, seed)
-        boot = C @ pt / len(pt)
-        lo, hi = np.percentile(boot, [50 * (1 - level), 50 * (1 + level)])
-    else:
-        lo = hi = float("nan")
-    mean_diff = float(pt.mean()) if len(pt) else float("nan")
-    better = "" if not len(pt) or mean_diff == 0 else (a if mean_diff * _sign(direction) > 0 else b)
-    return PairedComparison(
-        a=a, b=b, direction=direction, n_pairs=int(len(m)), n_tasks=int(len(pt)),
-        mean_a=float(per_task["value_a"].mean()) if len(pt) else float("nan"),
-        mean_b=float(per_task["value_b"].mean()) if len(pt) else float("nan"),
-        mean_diff=mean_diff, diff_lo=float(lo), diff_hi=float(hi),
-        wins=int((signed > 0).sum()), ties=int((signed == 0).sum()),
-        losses=int((signed < 0).sum()), p_folds=_wilcoxon_p(d), p_tasks=_wilcoxon_p(pt),
-        better=better)
