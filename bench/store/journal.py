@@ -4,8 +4,9 @@ Why: writing four parquet files through pandas cost ~40 ms per cell. A frame is 
 `cells` row as JSON plus its child tables as Arrow IPC streams (exact dtypes), appended with one
 `write` to `<store>/journal/<stamp>-<pid>-<tag>.journal`: well under a millisecond. A frame is
 in the file (the kernel's page cache) when `write` returns, so SIGKILL of the driver loses no
-finished cell; the file is fsync'd at most every `FSYNC_EVERY_S` seconds and when it is closed,
-which bounds what a power loss can take. Compaction turns journals into parquet segments.
+finished cell. The file is fsync'd by the first append `FSYNC_EVERY_S` or more after the last
+fsync, and when it is closed, which bounds what a power loss can take (docs/results-schema.md).
+Compaction turns journals into parquet segments.
 
 Frame: `b"BJ01"`, payload length (u32), CRC-32 of the payload (u32), payload = JSON head line
 (`cell_id`, `status`, `row`, `tables` [[name, nbytes], ...]) + the IPC streams. A reader stops at
@@ -20,6 +21,7 @@ import json
 import math
 import os
 import struct
+import threading
 import time
 import uuid
 import zlib
@@ -148,8 +150,13 @@ class JournalWriter:
         self.size = 0
         self.n_frames = 0
         self._synced = time.monotonic()
+        self._lock = threading.Lock()
 
     def append(self, frame: bytes) -> None:
+        with self._lock:  # an engine may deliver results from several threads
+            self._append(frame)
+
+    def _append(self, frame: bytes) -> None:
         try:
             view = memoryview(frame)
             while view:
