@@ -38,6 +38,7 @@ from bench.execute.sandbox import SandboxSpec, SandboxStartError, run_sandboxed
 
 CONNECT_TIMEOUT_S = 5.0
 ABORT_WAIT_S = 10.0  # Ctrl-C: how long the workers get to kill the run's cells
+CLOSE_TIMEOUT_S = 20.0
 HANDSHAKE_TIMEOUT_S = 2.0  # a Dask server sends its handshake at once
 SCHEMES = ("tcp", "tls")
 # What the embedded cluster's scheduler is told (a scheduler started by hand: docs/scale-out.md).
@@ -109,14 +110,33 @@ def _abort_run(token: str) -> int:
 
 @contextmanager
 def _quiet_distributed(level: int = logging.CRITICAL) -> Iterator[None]:
-    """Dask logs every worker death and restart; the run reports them as rows instead."""
-    logger = logging.getLogger("distributed")
-    before = logger.level
-    logger.setLevel(level)
+    """Dask logs every worker death, restart and reconnection attempt (with tracebacks); the run
+    reports them as rows or as one message instead. Dask configures its loggers one by one, so
+    each is quieted (and restored after)."""
+    import distributed  # noqa: F401 — configures its loggers on import
+
+    names = ["distributed", *(n for n in logging.root.manager.loggerDict
+                              if n.startswith("distributed."))]
+    before = {n: logging.getLogger(n).level for n in names}
+    for n in names:
+        logging.getLogger(n).setLevel(level)
     try:
         yield
     finally:
-        logger.setLevel(before)
+        for n, lvl in before.items():
+            logging.getLogger(n).setLevel(lvl)
+
+
+def _close(client: Any, cluster: Any) -> None:
+    """Close the client, then the embedded cluster (its workers and their cells), whatever
+    state the connection is in: a failure here must not hide why the run stopped."""
+    for thing in (client, cluster):
+        if thing is None:
+            continue
+        try:
+            thing.close(timeout=CLOSE_TIMEOUT_S)
+        except Exception:  # noqa: BLE001 — a lost scheduler cannot be said goodbye to
+            pass
 
 
 class DaskExecutor(Executor):
@@ -178,9 +198,7 @@ class DaskExecutor(Executor):
                 self._abort(client)
                 raise
             finally:
-                client.close()
-                if cluster is not None:
-                    cluster.close()
+                _close(client, cluster)
 
     def _abort(self, client: Any) -> None:
         """Cancel this run's futures and kill its cells still running on the workers."""
@@ -227,9 +245,12 @@ class DaskExecutor(Executor):
                 if fut.status == "finished":
                     result = value
                 elif fut.status == "cancelled":
-                    raise CommandError(f"the Dask scheduler cancelled cell {cell.cell_id} (was it "
-                                       "restarted or shut down?); finished cells are stored, "
-                                       "re-run to resume")
+                    where = f" at {self.scheduler}" if self.scheduler else ""
+                    what = (f"lost the connection to the Dask scheduler{where}"
+                            if client.status != "running" else
+                            f"the Dask scheduler{where} cancelled cell {cell.cell_id} (restarted?)")
+                    raise CommandError(f"{what}; the finished cells are stored, run again to "
+                                       "resume")
                 else:
                     exc = value[1]
                     if isinstance(exc, KilledWorker):

@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -59,12 +60,12 @@ def _dask_cli() -> str:
     return str(beside) if beside.exists() else (shutil.which("dask") or "dask")
 
 
-@pytest.fixture(scope="module")
-def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The address of a scheduler with two single-threaded workers (nanny-restarted)."""
+@contextmanager
+def dask_cluster(home: Path, workers: int = 2) -> Iterator[tuple[str, list[subprocess.Popen]]]:
+    """A scheduler with `workers` single-threaded workers (nanny-restarted) on 127.0.0.1:
+    (address, [scheduler process, worker processes]); all killed on exit."""
     from distributed import Client
 
-    home = tmp_path_factory.mktemp("dask")
     env = {**os.environ,
            "PYTHONPATH": os.pathsep.join(p for p in (str(PLUGINS), os.environ.get("PYTHONPATH"))
                                          if p),
@@ -89,12 +90,12 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             assert procs[0].poll() is None, (home / "cluster.log").read_text()
             time.sleep(0.2)
         address = json.loads(file.read_text())["address"]
-        for name in ("w1", "w2"):
+        for i in range(workers):
             start("worker", address, "--nthreads", "1", "--host", "127.0.0.1",
-                  "--no-dashboard", "--name", name)
+                  "--no-dashboard", "--name", f"w{i + 1}")
         with Client(address, timeout=30, set_as_default=False) as client:
-            client.wait_for_workers(2, timeout=START_S)
-        yield address
+            client.wait_for_workers(workers, timeout=START_S)
+        yield address, procs
     finally:
         for p in procs:
             try:
@@ -103,6 +104,13 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 pass
             p.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The address of a scheduler with two single-threaded workers, for the whole module."""
+    with dask_cluster(tmp_path_factory.mktemp("dask")) as (address, _):
+        yield address
 
 
 def two_workers(address: str) -> None:
@@ -241,6 +249,13 @@ def test_memory_cap_holds_on_the_workers(scheduler: str, plugins: None, tmp_path
     assert 700 <= rows.loc[big.cell_id, "peak_mb"] < 900
     assert rows.loc[small.cell_id, "status"] == OK
 
+MARKING = """
+[[models]]
+name = "marking"
+mode = "sleep"
+seconds = 200
+marker = "{marker}"
+"""
 HANGING = """
 name = "hanging"
 folds = 2
@@ -249,13 +264,7 @@ samplers = ["none"]
 
 [[datasets]]
 name = "wine"
-
-[[models]]
-name = "marking"
-mode = "sleep"
-seconds = 200
-marker = "{marker}"
-"""
+""" + MARKING
 
 
 def session_processes(sid: int) -> list[int]:
@@ -343,3 +352,39 @@ def test_ctrl_c_kills_the_runs_cells_on_a_scheduler(scheduler: str, tmp_path: Pa
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_losing_the_scheduler_stops_the_run_with_one_message(tmp_path: Path) -> None:
+    """The scheduler dies mid-run: the run ends in seconds with one message (exit 2), the
+    finished cells are stored and a later run resumes from them."""
+    marker = tmp_path / "marks"
+    marker.mkdir()
+    suite = tmp_path / "suite.toml"
+    suite.write_text(SUITE + MARKING.format(marker=marker))  # 4 quick cells, then 2 hanging
+    env = {**os.environ, "BENCH_PLUGINS": "dask_plugins", "COLUMNS": "200",
+           "PYTHONPATH": os.pathsep.join(p for p in (str(PLUGINS), os.environ.get("PYTHONPATH"))
+                                         if p)}
+    with dask_cluster(tmp_path, workers=1) as (address, procs):
+        proc = subprocess.Popen([sys.executable, "-m", "bench", "run", str(suite), "--executor",
+                                 "dask", "--scheduler", address, "--results", str(tmp_path / "s"),
+                                 "--no-leaderboard"], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        try:
+            deadline = time.monotonic() + START_S
+            while not any(marker.iterdir()):  # the hanging cell holds the only worker
+                assert time.monotonic() < deadline and proc.poll() is None, proc.stdout.read()
+                time.sleep(0.1)
+            os.killpg(procs[0].pid, signal.SIGKILL)
+            t0 = time.monotonic()
+            out, _ = proc.communicate(timeout=120)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert time.monotonic() - t0 < 60
+    assert proc.returncode == 2, out
+    assert out.count("lost the connection to the Dask scheduler at " + address) == 1
+    assert "Traceback" not in out
+    rows = Store(tmp_path / "s").read("cells")
+    # what finished before the loss is kept (the quick cells ran first), nothing else
+    assert len(rows) >= 1 and set(rows["status"]) == {OK} and "marking" not in set(rows["model"])
