@@ -175,6 +175,17 @@ def test_embedded_cluster_same_metrics(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(comparable(rp_l.store), comparable(rp_d.store), check_exact=True)
 
 
+def test_futures_in_flight_are_bounded(scheduler: str, tmp_path: Path) -> None:
+    """A long suite is fed to the scheduler a window at a time, never all at once."""
+    cells = [Cell(dataset=Component.of("wine"), sampler=Component.of("none"),
+                  model=Component.of("dummy"), seed=s) for s in range(6)]
+    executor = DaskExecutor(scheduler, max_in_flight=2)
+    seen: list[int] = []
+    summary = execute(cells, Store(tmp_path / "s"), executor,
+                      lambda _: seen.append(len(executor._in_flight)))
+    assert summary.statuses == {OK: 6}
+    assert len(seen) == 6 and max(seen) <= 2  # (the one just finished is no longer counted)
+
 def test_worker_killed_mid_cell_is_retried(scheduler: str, plugins: None, tmp_path: Path) -> None:
     two_workers(scheduler)
     marker = tmp_path / "marks"

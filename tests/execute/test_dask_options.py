@@ -102,3 +102,17 @@ def test_cli_prints_the_error_once_without_traceback(tiny_suite: Path, tmp_path:
                              timeout=60, env={**os.environ, "COLUMNS": "200"})
         assert out.returncode == 2
         assert out.stderr.count(word) == 1 and "Traceback" not in out.stderr + out.stdout
+
+
+def test_a_task_carries_the_cell_not_its_data() -> None:
+    """Datasets are loaded on the workers by reference: what is sent per cell is small,
+    whatever the dataset's size."""
+    import cloudpickle
+
+    from bench.core.cell import Cell, Component
+    from bench.execute.dask import DaskExecutor
+
+    cell = Cell(dataset=Component.of("make-classification", {"n_samples": 1_000_000}),
+                sampler=Component.of("none"), model=Component.of("logistic"))
+    executor = DaskExecutor(workers=1)
+    assert len(cloudpickle.dumps((cell, executor.spec, executor.token))) < 2_000
