@@ -30,6 +30,7 @@ FAMILIES = {
     "easy_ensemble": "bagging", "lightgbm": "boosting", "xgboost": "boosting",
     "catboost": "boosting", "hist_gradient_boosting": "boosting", "rus_boost": "boosting",
     "logistic": "baseline", "dummy": "baseline",
+    "realmlp": "dnn", "tabm": "dnn", "mlp_plr": "dnn",
 }
 # Tiny budgets: these tests check plumbing and determinism, not quality.
 SMALL: dict[str, dict[str, object]] = {
@@ -43,9 +44,14 @@ SMALL: dict[str, dict[str, object]] = {
     "hist_gradient_boosting": {"n_estimators": 20, "early_stopping_rounds": 3},
     "rus_boost": {"n_estimators": 20, "early_stopping_rounds": 3},
     "logistic": {}, "dummy": {},
+    "realmlp": {"hidden": [16], "max_epochs": 4, "batch_size": 32},
+    "tabm": {"k": 4, "d_block": 16, "n_blocks": 1, "max_epochs": 4, "batch_size": 32},
+    "mlp_plr": {"hidden": [16], "d_embedding": 4, "n_frequencies": 8, "max_epochs": 4,
+                "batch_size": 32},
 }
-CURVED = ["dnn", "lightgbm", "xgboost", "catboost", "hist_gradient_boosting", "rus_boost"]
-GPU_MODELS = ["xgboost", "catboost", "dnn"]
+CURVED = ["dnn", "lightgbm", "xgboost", "catboost", "hist_gradient_boosting", "rus_boost",
+          "realmlp", "tabm", "mlp_plr"]
+GPU_MODELS = ["xgboost", "catboost", "dnn", "realmlp", "tabm", "mlp_plr"]
 
 
 def cell(model: str, sampler: str = "none", decomposition: str = "native") -> Cell:
@@ -131,7 +137,7 @@ def test_curves_table_rows(name: str) -> None:
     assert set(curves["split"]) == {"train", "validation"}
     for _, part in curves.groupby(["split", "metric"]):
         assert part["step"].tolist() == list(range(1, len(part) + 1))
-    expected = {"loss", "macro_f1"} if name == "dnn" else (
+    expected = {"loss", "macro_f1"} if MODELS.get(name).family == "dnn" else (
         {"loss", "exp_loss"} if name == "rus_boost" else {"loss"})
     assert set(curves["metric"]) == expected
 
