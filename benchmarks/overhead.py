@@ -21,21 +21,33 @@ only (the machine's load moves them).
 
     python benchmarks/overhead.py                    # 120 small cells, in-process and 1 worker
     python benchmarks/overhead.py --cells 400 --long 8
+    python benchmarks/overhead.py --before ../before  # the same, first on an older source tree
+
+`--before DIR` runs the same measurement on the `bench` package of another source tree (e.g. a
+`git worktree` of an older commit) in a subprocess, then on this one, and prints both: before /
+after figures from one run of one command.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+REPO = Path(__file__).resolve().parents[1]
+# `--tree DIR` (set by `--before`): import `bench` from that source tree; spawned workers inherit it
+sys.path.insert(0, sys.argv[sys.argv.index("--tree") + 1] if "--tree" in sys.argv[:-1] else str(REPO))
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.execute.worker import limit_threads  # imports nothing heavy
+
+limit_threads(1)  # one thread per cell, as a worker does: before numpy starts its thread pools
+
+import numpy as np
 
 WARMUP = 12  # cells run first and not counted: one per dataset x model x sampler (imports, caches)
 
@@ -79,12 +91,10 @@ def model_s(row: dict[str, Any]) -> float:
 
 def in_process(cells: list[Any], store_dir: Path, warmup: int = WARMUP) -> dict[str, np.ndarray]:
     """Run the cells in this process; per cell: overhead, store-write time, model time (seconds)."""
-    from bench.execute.worker import limit_threads
     from bench.protocol import run_cell_safely
     from bench.store import Store
     from bench.store.provenance import provenance
 
-    limit_threads(1)
     store, prov = Store(store_dir), provenance()
     out: dict[str, list[float]] = {"overhead": [], "write": [], "model": [], "total": []}
     try:
@@ -152,7 +162,7 @@ def report(name: str, r: dict[str, np.ndarray]) -> None:
 
 def ratio(name: str, r: dict[str, np.ndarray]) -> None:
     total, model = float(r["total"].sum()), float(r["model"].sum())
-    print(f"{name:12s} {len(r['total']):5d} cells  mean model time {total / len(r['total']):.3f} s/cell"
+    print(f"{name:12s} {len(r['total']):5d} cells  mean model time {model / len(r['total']):.3f} s/cell,"
           f" total / (fit + predict + resample) = {total / model:.4f}"
           f"  (median overhead {ms(r['overhead'], 50)} ms)", flush=True)
 
@@ -164,7 +174,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--long", type=int, default=0, metavar="N",
                     help="also run N ~1-second cells (random forest) for the total/model ratio")
     ap.add_argument("--trees", type=int, default=150, help="trees of the ~1-second cells (default 150)")
+    ap.add_argument("--before", metavar="DIR", help="first run the same on the source tree DIR")
+    ap.add_argument("--tree", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.before:
+        rest = list(sys.argv[1:] if argv is None else argv)
+        i = rest.index("--before")
+        rest = rest[:i] + rest[i + 2:]
+        for label, tree in (("before", Path(args.before).resolve()), ("after", REPO)):
+            print(f"== {label}: {tree}", flush=True)
+            done = subprocess.run([sys.executable, __file__, *rest, "--tree", str(tree)], check=False)
+            if done.returncode:
+                return done.returncode
+        return 0
     cells = small_cells(args.cells)
     with tempfile.TemporaryDirectory(prefix="bench-overhead-") as tmp:
         print(f"small cells: dummy/logistic on wine/breast_cancer; {args.cells} counted, {WARMUP} warm-up")
