@@ -186,6 +186,22 @@ def test_futures_in_flight_are_bounded(scheduler: str, tmp_path: Path) -> None:
     assert summary.statuses == {OK: 6}
     assert len(seen) == 6 and max(seen) <= 2  # (the one just finished is no longer counted)
 
+def test_threads_per_cell_hold_on_the_workers(scheduler: str, plugins: None,
+                                              tmp_path: Path) -> None:
+    """--threads T reaches the cell's process: every native pool is sized T, whatever the
+    Dask worker's own thread count."""
+    for threads in (1, 3):
+        marker = tmp_path / f"marks{threads}"
+        marker.mkdir()
+        execute([marking("sleep", 0.0, marker)], Store(tmp_path / f"s{threads}"),
+                DaskExecutor(scheduler, threads=threads))
+        (mark,) = marker.iterdir()
+        pools = json.loads(mark.read_text())
+        assert pools.pop("OMP_NUM_THREADS") == str(threads)
+        assert pools["openmp"] == threads
+        # OpenBLAS never uses more threads than cores
+        assert pools["blas"] == min(threads, os.cpu_count() or 1)
+
 def test_worker_killed_mid_cell_is_retried(scheduler: str, plugins: None, tmp_path: Path) -> None:
     two_workers(scheduler)
     marker = tmp_path / "marks"

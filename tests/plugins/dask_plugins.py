@@ -1,13 +1,15 @@
 """Test plugin (loaded through BENCH_PLUGINS) for the Dask executor: a model that leaves a mark
 of every attempt, then sleeps, or kills the Dask worker running it.
 
-Each fit writes a file `<marker>/<worker pid>-<ns>-<cell process pid>` first: the test learns which worker runs the
-cell (to kill it mid-cell) and counts the attempts. The cell runs in a sandbox process whose
+Each fit writes a file `<marker>/<worker pid>-<ns>-<cell process pid>` first (holding the
+cell process's thread limits): the test learns which worker runs the cell (to kill it
+mid-cell), counts the attempts and checks the threads. The cell runs in a sandbox process whose
 parent is the Dask worker, so `mode = "kill_worker"` kills that worker, not just the cell.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -27,8 +29,12 @@ class Marking(ClassifierMixin, BaseEstimator):
         self.marker = marker
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "Marking":
-        if self.marker:
-            Path(self.marker, f"{os.getppid()}-{time.time_ns()}-{os.getpid()}").touch()
+        if self.marker:  # also what the cell process was given: its thread limits
+            from threadpoolctl import threadpool_info
+
+            pools = {p["user_api"]: p["num_threads"] for p in threadpool_info()}
+            Path(self.marker, f"{os.getppid()}-{time.time_ns()}-{os.getpid()}").write_text(
+                json.dumps({"OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS"), **pools}))
         if self.mode == "kill_worker":
             os.kill(os.getppid(), signal.SIGKILL)
         time.sleep(self.seconds)
