@@ -161,8 +161,8 @@ class JournalWriter:
             view = memoryview(frame)
             while view:
                 view = view[os.write(self.fd, view):]
-        except OSError:
-            try:  # leave no partial frame behind (readers would skip it anyway)
+        except BaseException:  # a full disk, or Ctrl-C / SIGTERM between two partial writes
+            try:  # leave no partial frame behind: a later frame must start at a frame boundary
                 os.ftruncate(self.fd, self.size)
             except OSError:
                 pass
