@@ -36,19 +36,38 @@ EXECUTORS = (LOCAL, DASK)
 ARGMAX, TUNED, PRIOR = "argmax", "tuned", "prior"
 DECISIONS = (ARGMAX, TUNED, PRIOR)
 DEFAULT_TUNED_METRIC = "macro_f1"
+# A calibration step fitted on the validation part before the rule: ``<rule>+<calibration>``
+# (``prior+temperature``, ``tuned:mcc+isotonic``). Without a suffix a decision string (and so
+# its cell id) is what it was before calibration existed.
+TEMPERATURE, ISOTONIC = "temperature", "isotonic"
+CALIBRATIONS = (TEMPERATURE, ISOTONIC)
+
+
+def split_calibration(rule: str) -> tuple[str, str | None]:
+    """``"prior+temperature"`` -> ``("prior", "temperature")``; no suffix -> ``(rule, None)``."""
+    base, sep, calibration = str(rule).rpartition("+")
+    if not sep:
+        return str(rule), None
+    if calibration not in CALIBRATIONS:
+        raise DecisionError(f"decision {rule!r}: unknown calibration {calibration!r}; allowed: "
+                            f"{', '.join(CALIBRATIONS)} (as <rule>+<calibration>)")
+    return base, calibration
 
 
 def parse_decision(rule: str) -> tuple[str, str | None]:
     """A cell's decision string -> (rule, metric): ``"tuned:mcc"`` -> ``("tuned", "mcc")``,
-    ``"tuned"`` -> ``("tuned", DEFAULT_TUNED_METRIC)``, ``"argmax"`` -> ``("argmax", None)``.
+    ``"tuned"`` -> ``("tuned", DEFAULT_TUNED_METRIC)``, ``"argmax"`` -> ``("argmax", None)``;
+    a calibration suffix is checked and set aside (``split_calibration`` reads it).
 
     The one parser of the ``tuned:<metric>`` syntax. It checks the syntax only; whether the metric
     exists and can be tuned for is the metric registry's business (`check_tunable`).
     """
-    name, sep, metric = str(rule).partition(":")
+    base, _ = split_calibration(rule)
+    name, sep, metric = base.partition(":")
     if name not in DECISIONS:
         raise DecisionError(f"decision {rule!r}: unknown rule; allowed: {', '.join(DECISIONS)} "
-                            "(tuned takes a metric: tuned:<metric>)")
+                            "(tuned takes a metric: tuned:<metric>; a calibration: "
+                            f"<rule>+{'|'.join(CALIBRATIONS)})")
     if name != TUNED:
         if sep:
             raise DecisionError(f"decision {rule!r}: rule {name!r} takes no parameter")
@@ -58,15 +77,23 @@ def parse_decision(rule: str) -> tuple[str, str | None]:
     return name, metric if sep else DEFAULT_TUNED_METRIC
 
 
-def decision_string(name: str, metric: str | None = None) -> str:
-    """The canonical cell string: ``tuned`` for the default metric, else ``tuned:<metric>``
-    (one spelling per experiment, so one cell id)."""
+def decision_string(name: str, metric: str | None = None, calibration: str | None = None) -> str:
+    """The canonical cell string: ``tuned`` for the default metric, else ``tuned:<metric>``, then
+    ``+<calibration>`` if any (one spelling per experiment, so one cell id)."""
     if metric is not None and name != TUNED:
         raise DecisionError(f"decision {name!r} takes no metric")
     parse_decision(name)
+    if calibration is not None and calibration not in CALIBRATIONS:
+        raise DecisionError(f"calibration {calibration!r}; allowed: {', '.join(CALIBRATIONS)}")
+    out = name
     if name == TUNED and metric is not None and metric != DEFAULT_TUNED_METRIC:
-        return f"{TUNED}:{metric}"
-    return name
+        out = f"{TUNED}:{metric}"
+    return out if calibration is None else f"{out}+{calibration}"
+
+
+def decision_needs_validation(decision: str) -> bool:
+    """A tuned rule and every calibration are fitted on the validation part."""
+    return parse_decision(decision)[0] == TUNED or split_calibration(decision)[1] is not None
 
 
 def decision_rule(decision: str) -> str:
