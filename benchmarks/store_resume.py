@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from store_write import real_result, renamed  # noqa: E402
+from store_write import real_result, renamed
 
 
 def resume_s(path: Path) -> tuple[float, int]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +25,7 @@ from bench.store import journal
 from bench.store.files import (SEGMENT, Damaged, fsync_dir, num_rows, read_file,
                                remove_on_failure, stamp_of, table_files, verify, write_sealed)
 from bench.store.schema import TABLES, conform_cells
-from bench.store.sources import ORDER, Loaded, all_keys, load, newest_cells, newest_children
+from bench.store.sources import ORDER, all_keys, load, newest_cells, newest_children
 
 QUARANTINE = "quarantine"
 
@@ -46,7 +46,7 @@ def quarantine(store: Path, path: Path, why: str) -> list[str]:
         moved.append(f"{f.parent.name}/{f.name} ({why})" if f == path
                      else f"{f.parent.name}/{f.name} (same cells as {path.parent.name}/{path.name})")
     if moved:
-        stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
         try:  # the record of why; the move itself is what keeps the store readable
             with open(store / QUARANTINE / "log.txt", "a") as log:
                 log.writelines(f"{stamp} {m}\n" for m in moved)

@@ -18,7 +18,7 @@ import socket
 import sys
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.core.errors import StoreError
@@ -75,7 +75,7 @@ def acquire(path: str | Path, wait_s: float = 0.0) -> None:
                     raise _refusal(path) from None
                 time.sleep(0.2)
         info = {"pid": os.getpid(), "host": socket.gethostname(),
-                "start_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "start_utc": datetime.now(UTC).isoformat(timespec="seconds"),
                 "command": " ".join(["bench", *sys.argv[1:2]])}
         try:  # informative only; a full disk must not stop the lock from working
             os.ftruncate(fd, 0)

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import atexit
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 

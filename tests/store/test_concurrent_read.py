@@ -7,8 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.store import Store
 from store_cells import PROV, make_cell, ok_result
+
+from bench.store import Store
 
 READER = """
 import sys

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from store_cells import PROV, make_cell, ok_result
 
 from bench.store import Store
 from bench.store.journal import journal_files
-from store_cells import PROV, make_cell, ok_result
 
 
 def two_segments(path: Path) -> tuple[Store, list[Path]]:

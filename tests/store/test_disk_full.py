@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from store_cells import PROV, make_cell, ok_result
 
 from bench.core.errors import StoreError
 from bench.store import Store
 from bench.store.journal import journal_files, scan
-from store_cells import PROV, make_cell, ok_result
 
 
 @pytest.fixture

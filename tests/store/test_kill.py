@@ -10,8 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from bench.store import Store
 from store_cells import make_cell
+
+from bench.store import Store
 
 WRITER = """
 import sys

@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
+from store_cells import PROV, make_cell, ok_result
 
 from bench.core.errors import StoreError
 from bench.store import Store
-from store_cells import PROV, make_cell, ok_result
 
 PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
 HOLDER = """
@@ -104,7 +104,7 @@ def test_two_runs_on_one_store_second_refused_rows_not_doubled(tmp_path: Path) -
         assert time.monotonic() < deadline and first.poll() is None
         time.sleep(0.05)
     second = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
-    out, err = first.communicate(timeout=120)
+    _, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
     assert second.returncode == 2 and "Traceback" not in second.stderr
     assert f"is in use by pid {first.pid}" in second.stderr

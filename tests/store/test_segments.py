@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from store_cells import PROV, make_cell, ok_result
 
 from bench.store import Store
 from bench.store.journal import journal_files
-from store_cells import PROV, make_cell, ok_result
 
 
 def test_journal_rows_and_child_tables_read_back_exactly_as_after_compaction(tmp_path: Path) -> None:

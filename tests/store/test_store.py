@@ -8,8 +8,8 @@ import pandas as pd
 
 from bench.core.cell import Cell, CellResult, Component
 from bench.protocol import failure_result, identity_row
-from bench.store.provenance import provenance
 from bench.store import Store, cells_columns
+from bench.store.provenance import provenance
 
 
 def make_cell(fold: int) -> Cell:
