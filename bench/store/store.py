@@ -37,6 +37,7 @@ from bench.store.sources import ORDER, all_keys, load, newest_cells, newest_chil
 
 CHILD_TABLES = tuple(t for t in TABLES if t != "cells")
 SEGMENT_CELLS = 20_000  # cells per segment group; a full segment is sealed
+JOURNAL_MAX_BYTES = 256 << 20  # a journal this big (or of SEGMENT_CELLS cells) is compacted
 READ_TRIES = 20
 
 _WRITERS: dict[str, journal.JournalWriter] = {}  # one open journal per store and process
@@ -120,6 +121,8 @@ class Store:
             n = len(self.finished_ids())
             raise disk_full_error(f"writing cell {row['cell_id'][:16]} to {where}",
                                   f"{n} finished cells are kept") from None
+        if writer.n_frames >= self.segment_cells or writer.size >= JOURNAL_MAX_BYTES:
+            self.compact()  # a long run keeps its journal (what readers scan) bounded
 
     def close(self) -> None:
         """Close this process's journal of the store (fsync) and release the lock it held."""

@@ -11,7 +11,7 @@ import pandas as pd
 from store_cells import PROV, make_cell, ok_result
 
 from bench.store import Store
-from bench.store.journal import journal_files
+from bench.store.journal import journal_files, scan
 
 
 def test_journal_rows_and_child_tables_read_back_exactly_as_after_compaction(tmp_path: Path) -> None:
@@ -127,3 +127,15 @@ def test_stores_of_older_versions_are_read_and_merged(tmp_path: Path) -> None:
     store.compact()
     assert [p.name[:4] for p in (tmp_path / "cells").glob("*.parquet")] == ["seg-"]
     assert len(pd.read_parquet(tmp_path / "per_class")) == 4
+
+
+def test_a_long_run_compacts_its_journal_every_segment_of_cells(tmp_path: Path) -> None:
+    store = Store(tmp_path, segment_cells=5)
+    for i in range(12):
+        store.write(ok_result(make_cell(i), 0.5), PROV)
+    assert sorted(len(pd.read_parquet(f)) for f in (tmp_path / "cells").glob("seg-*")) == [5, 5]
+    (journal,) = journal_files(tmp_path / "journal")
+    assert len(scan(journal).frames) == 2  # only the cells since the last compaction
+    assert len(store.read("cells")) == 12
+    store.compact()
+    assert len(pd.read_parquet(tmp_path / "cells")) == 12
