@@ -4,10 +4,12 @@ Why: a choice between classifiers is a claim about problems, so every statistic 
 task as the unit (Demšar 2006, "Statistical Comparisons of Classifiers over Multiple Data Sets",
 JMLR 7): mean rank, the Friedman test, the Nemenyi critical difference, pairwise Wilcoxon
 signed-rank tests with Holm's correction, win rates, normalized scores, improvability and Elo
-(TabArena, Erickson et al. 2025). The tests are scipy's (`friedmanchisquare`, `wilcoxon`,
-`studentized_range`); the tests of this module check them against Demšar's worked example and
-against scikit-posthocs. Every function is direction-aware ("max": higher is better) and
-vectorised: the bootstrap draws multinomial task weights once and uses matrix products.
+(TabArena, Erickson et al. 2025). The tests compute what scipy.stats' `friedmanchisquare`,
+`wilcoxon` and `studentized_range` compute, vectorised over pairs and without importing
+scipy.stats (`bench.analysis.distributions` says why); the tests of this module check them
+against scipy.stats, Demšar's worked example and scikit-posthocs. Every function is
+direction-aware ("max": higher is better) and vectorised: the bootstrap draws multinomial task
+weights once and uses matrix products.
 
 Functions take a DataFrame `scores` (NaN = not applicable) and return frames or small dataclasses;
 nothing here reads a store or draws anything.
@@ -20,11 +22,11 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from scipy.special import expit
 
 from bench.analysis.distributions import (EXACT_MAX_N, PERMUTATION_MAX_N,  # noqa: F401
-                                          bootstrap_weights, studentized_range_sf,
+                                          bootstrap_weights, f_sf, friedman_chi2,
+                                          studentized_range_isf, studentized_range_sf,
                                           wilcoxon_columns)
 from bench.analysis.versus import PairedComparison, paired_comparison  # noqa: F401
 
@@ -56,7 +58,7 @@ def mean_ranks(scores: pd.DataFrame, direction: str) -> pd.Series:
 class FriedmanResult:
     """Friedman's test over complete blocks.
 
-    `statistic`/`p`: scipy's chi-square statistic (with its tie correction) and p-value;
+    `statistic`/`p`: the chi-square statistic with scipy's tie correction and its p-value;
     `chi2_demsar`: the statistic of Demšar's eq. (from mean ranks, no tie correction);
     `f_stat`/`f_p`: Iman and Davenport's F_F = (N-1) chi2 / (N(k-1) - chi2), F(k-1, (k-1)(N-1)).
     """
@@ -86,12 +88,11 @@ def friedman(scores: pd.DataFrame, direction: str = "max") -> FriedmanResult:
     if np.all(block.to_numpy() == block.to_numpy()[:, :1]):  # every task a full tie
         stat, p = 0.0, 1.0
     else:
-        res = stats.friedmanchisquare(*block.to_numpy(dtype=float).T)
-        stat, p = float(res.statistic), float(res.pvalue)
+        stat, p = friedman_chi2(block.to_numpy(dtype=float))
     denom = n * (k - 1) - chi2
     if denom > 0:
         f_stat = (n - 1) * chi2 / denom
-        f_p = float(stats.f.sf(f_stat, k - 1, (k - 1) * (n - 1)))
+        f_p = f_sf(f_stat, k - 1, (k - 1) * (n - 1))
     else:  # every task ranks the contenders the same way
         f_stat, f_p = float("inf"), 0.0
     return FriedmanResult(stat, p, chi2, float(f_stat), f_p, n, k)
@@ -99,7 +100,7 @@ def friedman(scores: pd.DataFrame, direction: str = "max") -> FriedmanResult:
 
 def nemenyi_q(k: int, alpha: float = 0.05) -> float:
     """Demšar's q_alpha: the studentized range quantile (infinite df) divided by sqrt(2)."""
-    return float(stats.studentized_range.ppf(1.0 - alpha, k, np.inf) / math.sqrt(2.0))
+    return studentized_range_isf(alpha, k) / math.sqrt(2.0)
 
 
 def nemenyi_cd(k: int, n: int, alpha: float = 0.05) -> float:

@@ -93,7 +93,13 @@ def prepare(suite_path: str | Path, results: str | Path | None = None, fresh: bo
             if cell.cell_id not in finished:
                 store.write(failure_result(cell, SKIPPED, reason), provenance())
         todo = [c for c in cells if c.cell_id not in finished]
-        store.write_meta({"suite": suite.name, "metric": suite.metric, "n_cells": len(cells) + len(skipped)})
+        from bench.metrics import get_metric
+
+        # direction: lets `bench summary` rank by the suite's metric without importing the
+        # metric implementations (scikit-learn, scipy.stats: most of its 2-second budget)
+        store.write_meta({"suite": suite.name, "metric": suite.metric,
+                          "direction": get_metric(suite.metric).direction,
+                          "n_cells": len(cells) + len(skipped)})
     except BaseException:
         store.release()
         raise

@@ -17,6 +17,7 @@ from bench.analysis.where import WHERE_KEYS
 from bench.core.errors import CommandError, StoreError
 from bench.core.plugins import load_plugins
 from bench.store import Store, store_metric
+from bench.store.meta import read_meta
 
 FORMATS = ("table", "markdown", "csv", "json")
 DEFAULT_TOP = 20  # rows of the table by default: with the lines around it, at most 40 lines
@@ -43,12 +44,23 @@ def summary_of_store(store: str | Path, metric: str | None = None,
     contender_axes = parse_contender(contender)
     load_plugins()  # metrics registered by plugins (BENCH_PLUGINS) can be summarised
     metric = metric or store_metric(store)
-    from bench.metrics import get_metric
-
-    direction = get_metric(metric).direction  # unknown metric: UnknownName listing the metrics
+    direction = metric_direction(store, metric)
     cells = read_summary_cells(store, metric)
     return summarize(cells, metric, contender_axes, task, where, reference, alpha,
                      n_boot=n_boot, seed=seed, direction=direction)
+
+
+def metric_direction(store: str | Path, metric: str) -> str:
+    """"max" or "min": from the store's meta.json when it records the direction of this metric
+    (`bench run` does), else from the metric registry (which imports every metric's
+    implementation: scikit-learn and scipy.stats, a second of start-up). An unknown metric is an
+    `UnknownName` listing the registered metrics."""
+    meta = read_meta(store)
+    if meta.get("metric") == metric and meta.get("direction") in ("max", "min"):
+        return str(meta["direction"])
+    from bench.metrics import get_metric
+
+    return get_metric(metric).direction
 
 
 def read_summary_cells(store: str | Path, metric: str) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
-from bench.analysis import stats
+from bench.analysis import distributions, stats
 
 # Three contenders on four tasks (higher is better). By hand:
 #   ranks  t1: 1 2 3   t2: 3 1 2   t3: 1.5 1.5 3   t4: 1 2 3
@@ -141,7 +141,7 @@ def random_scores(seed: int, n: int = 12, k: int = 5) -> pd.DataFrame:
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_friedman_matches_scipy(seed: int) -> None:
-    scores = random_scores(seed)
+    scores = random_scores(seed)  # rounded to one decimal: ties within tasks
     fr = stats.friedman(scores, "max")
     ref = sps.friedmanchisquare(*scores.to_numpy().T)
     assert fr.statistic == pytest.approx(ref.statistic) and fr.p == pytest.approx(ref.pvalue)
@@ -152,6 +152,22 @@ def test_studentized_range_matches_scipy(k: int) -> None:
     q = np.linspace(0, 7, 15)
     np.testing.assert_allclose(stats.studentized_range_sf(q, k),
                                sps.studentized_range.sf(q, k, np.inf), atol=1e-9)
+    for alpha in (0.01, 0.05, 0.10):
+        assert stats.studentized_range_isf(alpha, k) == pytest.approx(
+            sps.studentized_range.ppf(1 - alpha, k, np.inf), abs=1e-8)
+
+
+def test_ranks_ties_and_tails_match_scipy() -> None:
+    rng = np.random.default_rng(7)
+    x = rng.integers(0, 4, size=(9, 6)).astype(float)
+    np.testing.assert_allclose(distributions.average_ranks(x, axis=1), sps.rankdata(x, axis=1))
+    np.testing.assert_allclose(distributions.average_ranks(x, axis=0), sps.rankdata(x, axis=0))
+    # groups of equal values in a row: t^3 - t summed
+    assert distributions.tie_term(np.array([[1.0, 1.0, 2.0, 2.0, 2.0]]), axis=1)[0] == 6 + 24
+    assert distributions.f_sf(3.69, 3, 39) == pytest.approx(sps.f.sf(3.69, 3, 39))
+    for n in (1, 5, 20, 50):  # the exact null distribution of the signed-rank statistic
+        pmf = distributions._signed_rank_pmf(n)
+        assert pmf.sum() == pytest.approx(1) and len(pmf) == n * (n + 1) // 2 + 1
 
 
 @pytest.mark.parametrize("seed", [0, 1])

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from bench.commands.summary import check_summary_options, summary_of_store
+from bench.commands.summary import check_summary_options, metric_direction, summary_of_store
 from bench.core.errors import CommandError, StoreError, UnknownName
 from bench.report.summary import render_summary
 from bench.store import Store
@@ -65,6 +65,24 @@ def test_summary_of_a_store_defaults_and_errors(evil: Path) -> None:
         summary_of_store(evil, where="colour=red")
     with pytest.raises(UnknownName, match="allowed: dnn"):
         summary_of_store(evil, reference="xgboost,none")
+
+
+def test_the_summary_imports_no_metric_implementation(evil: Path) -> None:
+    """The 2-second budget: with the direction in meta.json (bench run writes it), neither
+    scipy.stats nor scikit-learn is imported; without it, the registry answers."""
+    code = ("import sys; from bench.commands.summary import summary_of_store; "
+            f"s = summary_of_store({str(evil)!r}, n_boot=20); "
+            "print(s.direction, 'scipy.stats' in sys.modules, 'sklearn' in sys.modules)")
+    meta = json.loads((evil / "meta.json").read_text())
+    (evil / "meta.json").write_text(json.dumps({**meta, "direction": "max"}))
+    try:
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             timeout=120, check=False)
+        assert out.stdout.split() == ["max", "False", "False"], out.stderr
+    finally:
+        (evil / "meta.json").write_text(json.dumps(meta))
+    assert metric_direction(evil, "macro_f1") == "max"  # from the registry
+    assert metric_direction(evil, "log_loss") == "min"
 
 
 def test_cli_formats_with_hostile_names(evil: Path) -> None:
@@ -122,6 +140,8 @@ def test_real_store_agrees_with_an_independent_recomputation(tmp_path: Path) -> 
                 timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
     assert "Summary — macro_f1" in run.stdout and "Best:" in run.stdout  # run ends with it
+    meta = json.loads((tmp_path / "store" / "meta.json").read_text())
+    assert (meta["metric"], meta["direction"]) == ("macro_f1", "max")
     assert len(run.stdout.splitlines()) <= 40
     out = bench("summary", "store", "--format", "json", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
