@@ -15,6 +15,7 @@ fits are flagged, never hidden (bench.protocol.diagnostics).
 from __future__ import annotations
 
 import json
+import threading
 import time
 import traceback
 import warnings
@@ -93,22 +94,25 @@ def split_key(cell: Cell) -> tuple[Any, ...]:
 
 
 _SPLITS: OrderedDict[tuple[Any, ...], Split] = OrderedDict()
+_SPLITS_LOCK = threading.Lock()  # an executor may run cells in threads of one process (Dask)
 SPLIT_CACHE_SIZE = 8  # row indices of 8 splits: a few MB even for a million-row dataset
 
 
 def cell_split(cell: Cell) -> Split:
     """`make_split` of the cell, computed once per process for all cells sharing its rows."""
     key = split_key(cell)
-    split = _SPLITS.get(key)
-    if split is None:
-        split = make_split(loaded_data(cell.dataset).ds, cell)
-        for rows in (split.fit, split.val, split.test):
-            rows.setflags(write=False)  # shared by every cell of this split: never written
+    with _SPLITS_LOCK:
+        split = _SPLITS.get(key)
+        if split is not None:
+            _SPLITS.move_to_end(key)
+            return split
+    split = make_split(loaded_data(cell.dataset).ds, cell)  # raises for a split the data lacks
+    for rows in (split.fit, split.val, split.test):
+        rows.setflags(write=False)  # shared by every cell of this split: never written
+    with _SPLITS_LOCK:
         _SPLITS[key] = split
-        if len(_SPLITS) > SPLIT_CACHE_SIZE:
+        while len(_SPLITS) > SPLIT_CACHE_SIZE:
             _SPLITS.popitem(last=False)
-    else:
-        _SPLITS.move_to_end(key)
     return split
 
 

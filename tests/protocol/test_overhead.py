@@ -126,3 +126,16 @@ def test_stored_tables_have_the_cell_id_first_and_original_labels() -> None:
     # two cells' empty curves tables are distinct objects (a shared one could be mutated)
     other = evaluate.run_cell(cell(fold=1))
     assert other.curves is not result.curves and other.curves.empty
+
+
+def test_split_cache_under_concurrent_threads() -> None:
+    """Executors may run cells in threads of one process: evictions never break a lookup."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cells = [cell(ratio=2 + i % (3 * evaluate.SPLIT_CACHE_SIZE), fold=i % 3) for i in range(300)]
+    with ThreadPoolExecutor(8) as pool:
+        splits = list(pool.map(evaluate.cell_split, cells))
+    ds = load_dataset(Component.of("wine"))
+    for c, split in list(zip(cells, splits))[:: 25]:
+        np.testing.assert_array_equal(split.test, make_split(ds, c).test)
+    assert len(evaluate._SPLITS) <= evaluate.SPLIT_CACHE_SIZE
