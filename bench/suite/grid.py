@@ -30,7 +30,7 @@ import numpy as np
 
 from bench.core.cell import Cell, Component
 from bench.core.errors import DataError
-from bench.core.vocab import TUNED, decision_rule
+from bench.core.vocab import TUNED, decision_needs_validation, decision_rule
 from bench.data import load_dataset
 from bench.data.dataset import Dataset
 from bench.data.partition import make_split
@@ -48,8 +48,9 @@ def skip_reason(cell: Cell) -> str | None:
         return (f"model {cell.model.name!r} cannot take per-sample weights (its "
                 f"{model.library or 'library'} fit has no sample_weight), so the class_weight "
                 "strategy does not apply")
-    if decision_rule(cell.decision) == TUNED and cell.validation <= 0:
-        return "decision 'tuned' needs a validation part (validation > 0)"
+    if decision_needs_validation(cell.decision) and cell.validation <= 0:
+        what = "'tuned'" if decision_rule(cell.decision) == TUNED else f"{cell.decision!r}"
+        return f"decision {what} needs a validation part (validation > 0)"
     return None
 
 

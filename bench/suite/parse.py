@@ -17,6 +17,7 @@ from bench import models as _models  # noqa: F401  (registers models)
 from bench.core.cell import Component
 from bench.core.errors import BenchError, SuiteError
 from bench.core.vocab import (
+    CALIBRATIONS,
     DECISIONS,
     DECOMPOSITIONS,
     PROFILES,
@@ -24,6 +25,7 @@ from bench.core.vocab import (
     TUNED,
     decision_string,
     parse_decision,
+    split_calibration,
 )
 from bench.core.params import check_params, with_defaults
 from bench.core.plugins import load_plugins
@@ -179,9 +181,11 @@ def _choices(raw: Any, path: str, allowed: tuple[str, ...], errors: list[str]) -
 
 
 def _decisions(raw: Any, errors: list[str]) -> tuple[str, ...]:
-    """Decision rules: a name (argmax | tuned | prior), or {name = "tuned", metric = M}.
+    """Decision rules: a name (argmax | tuned | prior), or {name = "tuned", metric = M}; a string
+    may add a calibration, "<rule>+temperature" or "<rule>+isotonic" ("tuned:mcc+temperature").
 
-    Each becomes the cell's decision string: "tuned" (default metric) or "tuned:<metric>".
+    Each becomes the cell's decision string: "tuned" (default metric) or "tuned:<metric>", then
+    "+<calibration>" if any.
     """
     from bench.metrics import check_tunable
 
@@ -202,12 +206,14 @@ def _decisions(raw: Any, errors: list[str]) -> tuple[str, ...]:
             name, metric = parse_decision(v) if isinstance(v, str) else parse_decision(repr(v))
         except BenchError:
             errors.append(f"{path}: {v!r} is not allowed; allowed: {', '.join(DECISIONS)} "
-                          "(tuned for a metric: {name = \"tuned\", metric = \"<metric>\"})")
+                          "(tuned for a metric: {name = \"tuned\", metric = \"<metric>\"}; "
+                          f"a calibration: \"<rule>+{'|'.join(CALIBRATIONS)}\")")
             continue
         try:
             if metric is not None:
                 check_tunable(metric, f"decision {name!r}")
-            out.append(decision_string(name, metric))
+            calibration = split_calibration(v)[1] if isinstance(v, str) else None
+            out.append(decision_string(name, metric, calibration))
         except BenchError as exc:
             errors.append(f"{path}: {exc}")
     if len(set(out)) != len(out):
