@@ -22,6 +22,13 @@ Rules (a cell's `decision` string):
   factor 0 (the model cannot have learned it); a row whose corrected mass is 0 keeps its original
   probabilities. The corrected probabilities define a new probabilistic classifier, so probability
   metrics (log loss, PR-AUC, ...) score ``p'``.
+
+Calibration (``<rule>+temperature``, ``<rule>+isotonic``; `bench.protocol.calibrate`): a map fitted
+on the validation part is applied to the validation and test probabilities first; the rule then
+works on the calibrated probabilities (``tuned`` fits its weights on the calibrated validation
+part) and probability metrics score them. ``prior`` after ``isotonic`` starts from the validation
+part's class distribution (isotonic maps to validation frequencies); after ``temperature``, which
+keeps the fitted prior, from the fitted distribution as without calibration.
 """
 
 from __future__ import annotations
@@ -34,8 +41,15 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from bench.core.vocab import DECISIONS, DEFAULT_TUNED_METRIC, parse_decision  # noqa: F401
+from bench.core.vocab import (  # noqa: F401
+    DECISIONS,
+    DEFAULT_TUNED_METRIC,
+    ISOTONIC,
+    parse_decision,
+    split_calibration,
+)
 from bench.metrics.registry import check_tunable
+from bench.protocol.calibrate import calibrate
 
 RULES = DECISIONS
 GRID = 10.0 ** (np.arange(-20, 21) / 10.0)  # 0.01 .. 100, GRID[20] == 1.0 exactly
@@ -77,17 +91,33 @@ def parse_rule(rule: str) -> tuple[str, dict[str, Any]]:
 
 def decide(rule: str, proba: np.ndarray, ctx: DecisionContext) -> Decision:
     """Predicted codes for `proba` under `rule`, the probabilities to score, what was fitted."""
-    name, params = parse_rule(rule)
+    base, calibration = split_calibration(rule)
+    name, params = parse_rule(base)
     proba = np.asarray(proba, dtype=np.float64)
+    if calibration is None:
+        return _apply(name, params, proba, ctx.proba_val, ctx.train_prior, ctx)
+    if ctx.proba_val is None or ctx.y_val is None or len(ctx.y_val) == 0:
+        raise ValueError(f"decision {rule!r}: calibration needs a validation part (validation > 0)")
+    proba, proba_val, info = calibrate(calibration, proba, ctx.proba_val, ctx.y_val)
+    train_prior = ctx.train_prior
+    if info["method"] == ISOTONIC:  # calibrated to the validation part's frequencies
+        train_prior = np.bincount(np.asarray(ctx.y_val, dtype=np.int64),
+                                  minlength=proba.shape[1]).astype(np.float64)
+    decision = _apply(name, params, proba, proba_val, train_prior, ctx)
+    return decision._replace(params={"rule": name, **decision.params, "calibration": info})
+
+
+def _apply(name: str, params: dict[str, Any], proba: np.ndarray, proba_val: np.ndarray | None,
+           train_prior: np.ndarray, ctx: DecisionContext) -> Decision:
     if name == "argmax":
         return Decision(np.argmax(proba, axis=1), proba, {})
     if name == "prior":
-        corrected, info = prior_correct(proba, ctx.train_prior, ctx.test_prior)
+        corrected, info = prior_correct(proba, train_prior, ctx.test_prior)
         return Decision(np.argmax(corrected, axis=1), corrected, info)
-    if ctx.proba_val is None or ctx.y_val is None or len(ctx.y_val) == 0:
+    if proba_val is None or ctx.y_val is None or len(ctx.y_val) == 0:
         raise ValueError("decision 'tuned' needs a validation part (validation > 0)")
     counts = ctx.train_prior if ctx.train_counts is None else ctx.train_counts
-    weights, info = fit_weights(np.asarray(ctx.proba_val, dtype=np.float64),
+    weights, info = fit_weights(np.asarray(proba_val, dtype=np.float64),
                                 np.asarray(ctx.y_val), params["metric"], counts, ctx.minority)
     return Decision(np.argmax(proba * weights, axis=1), proba, info)
 
