@@ -90,6 +90,7 @@ def run(
     retries: Annotated[int, typer.Option(help="new attempts for a cell whose Dask worker died")] = 1,
     memory_limit: Annotated[Optional[str], typer.Option(help="resident memory cap per cell, e.g. 512MB, 4GB, 1.5GiB (default: the suite's memory_limit)")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress and no failure lines: only the final summary and errors (failures are in <store>/run.log)")] = False,
+    wait: Annotated[float, typer.Option(help="seconds to wait while another run writes the store (default 0: refuse at once)")] = 0.0,
 ) -> None:
     """Run a suite into a parquet store; finished cells are kept and skipped on re-run."""
     from bench.commands.run import run_suite
@@ -113,7 +114,7 @@ def run(
                                 fresh=fresh, device=device, on_start=on_start,
                                 on_result=lambda result: progress.result(result.row),
                                 executor=executor, scheduler=scheduler, retries=retries,
-                                memory_limit=memory_limit)
+                                memory_limit=memory_limit, wait_s=wait)
     finally:
         progress.stop()
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(summary.statuses.items())) or "nothing to run"

@@ -77,11 +77,12 @@ def default_store(suite: Suite, results: str | Path | None) -> Store:
     return Store(Path(results) if results else Path("results") / store_dir_name(suite.name))
 
 
-def prepare(suite_path: str | Path, results: str | Path | None = None, fresh: bool = False) -> RunPlan:
+def prepare(suite_path: str | Path, results: str | Path | None = None, fresh: bool = False,
+            wait_s: float = 0.0) -> RunPlan:
     """Validate the suite, open the store, record skips, and list the cells still to run."""
     suite = load_suite(suite_path)
     store = default_store(suite, results)
-    store.acquire()  # the writer lock, held until run_suite ends: a second run is refused
+    store.acquire(wait_s)  # the writer lock, held until run_suite ends: a second run is refused
     try:
         if fresh:
             store.clear()
@@ -119,7 +120,7 @@ def run_suite(suite_path: str | Path, results: str | Path | None = None, *,
               on_result: Callable[[CellResult], None] | None = None,
               executor: str = LOCAL, scheduler: str | None = None,
               retries: int = 1, memory_limit: str | int | None = None,
-              log: bool = True) -> tuple[RunPlan, RunSummary]:
+              log: bool = True, wait_s: float = 0.0) -> tuple[RunPlan, RunSummary]:
     """Check the options, prepare the store and run what is left; on_start sees the plan.
 
     `executor` local (this machine's process pool) or dask (`scheduler` an address, or None for
@@ -129,7 +130,10 @@ def run_suite(suite_path: str | Path, results: str | Path | None = None, *,
     """
     limit = check_run_options(workers, threads, timeout_s, device, results, memory_limit)
     check_executor(executor, scheduler, retries, workers)
-    rp = prepare(suite_path, results, fresh)  # holds the store's writer lock
+    if not wait_s >= 0:
+        raise CommandError(f"--wait {wait_s:g}: allowed: 0 (refuse at once when another run "
+                           "writes the store) or a positive number of seconds")
+    rp = prepare(suite_path, results, fresh, wait_s)  # holds the store's writer lock
     try:
         if on_start is not None:
             on_start(rp)

@@ -47,7 +47,8 @@ def _refusal(path: Path) -> StoreError:
     who = (f"pid {info.get('pid', '?')} on {info.get('host', '?')}, since {info.get('start_utc', '?')}"
            f" ({info.get('command', 'bench')})") if info else "another bench process"
     return StoreError(f"store {path} is in use by {who}; wait for that run to finish (or stop "
-                      "it), then run again: finished cells are kept and skipped")
+                      "it), then run again (`bench run --wait SECONDS` waits): finished cells "
+                      "are kept and skipped")
 
 
 def acquire(path: str | Path, wait_s: float = 0.0) -> None:
