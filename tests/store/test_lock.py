@@ -103,10 +103,24 @@ def test_two_runs_on_one_store_second_refused_rows_not_doubled(tmp_path: Path) -
     while not (store / ".lock").exists() or not (store / ".lock").read_text():
         assert time.monotonic() < deadline and first.poll() is None
         time.sleep(0.05)
+    waiting = subprocess.Popen([*cmd, "--wait", "120"], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
     second = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     _, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
     assert second.returncode == 2 and "Traceback" not in second.stderr
-    assert f"is in use by pid {first.pid}" in second.stderr
+    assert f"is in use by pid {first.pid}" in second.stderr and "--wait SECONDS" in second.stderr
+    out, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, err
+    assert "3 already finished" in out + err and "0 to run" in out + err  # ran after the first
     cells = Store(store).read("cells")
     assert len(cells) == 3 and cells["cell_id"].is_unique and (cells["status"] == "ok").all()
+
+
+def test_a_negative_wait_is_refused_before_anything(tiny_suite: Path, tmp_path: Path) -> None:
+    from bench.commands.run import run_suite
+    from bench.core.errors import CommandError
+
+    with pytest.raises(CommandError, match="--wait -1: allowed: 0"):
+        run_suite(tiny_suite, tmp_path / "s", wait_s=-1)
+    assert not (tmp_path / "s").exists()
