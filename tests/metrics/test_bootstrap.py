@@ -7,11 +7,16 @@ import pandas as pd
 import pytest
 from sklearn import metrics as skm
 
-from bench.metrics.bootstrap import HEADLINE, bootstrap_ci, ci_columns, stratified_indices
+from bench.commands.run import run_options
 from bench.core.cell import Cell, Component, RunOptions
 from bench.metrics import ScoreInput
+from bench.metrics.bootstrap import (
+    HEADLINE,
+    bootstrap_ci,
+    ci_columns,
+    stratified_indices,
+)
 from bench.protocol import run_cell
-from bench.commands.run import run_options
 from bench.store import Store, cells_columns
 from bench.suite import SuiteError, parse_suite
 
