@@ -29,7 +29,16 @@ import numpy as np
 from bench import data as _data  # noqa: F401  (registers dataset sources)
 from bench import models as _models  # noqa: F401  (registers models)
 from bench.core.cell import Cell, CellResult, RunOptions
-from bench.core.vocab import ERROR, OK, OOM, SKIPPED, TUNED, decision_rule
+from bench.core.vocab import (
+    ARGMAX,
+    ERROR,
+    OK,
+    OOM,
+    PRIOR,
+    SKIPPED,
+    decision_rule,
+    split_calibration,
+)
 from bench.data.registry import load_dataset
 from bench.metrics import (
     ScoreInput,
@@ -197,8 +206,10 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
         t0 = time.perf_counter()
         proba = _full_proba(pipe, X_test, k)
         predict_s = time.perf_counter() - t0
-        # only a tuned rule looks at the validation part's probabilities: no predict otherwise
-        needs_val = decision_rule(cell.decision) == TUNED and len(split.val) > 0
+        # argmax and prior alone never look at the validation part's probabilities: no predict
+        # then (tuned, a calibration suffix and any other rule get them)
+        needs_val = len(split.val) > 0 and not (
+            split_calibration(cell.decision)[1] is None and decision_rule(cell.decision) in (ARGMAX, PRIOR))
         proba_val = _full_proba(pipe, X_val, k) if needs_val else None
 
     recorder = pipe.named_steps.get("sampler")

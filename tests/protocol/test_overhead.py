@@ -139,3 +139,10 @@ def test_split_cache_under_concurrent_threads() -> None:
     for c, split in list(zip(cells, splits))[:: 25]:
         np.testing.assert_array_equal(split.test, make_split(ds, c).test)
     assert len(evaluate._SPLITS) <= evaluate.SPLIT_CACHE_SIZE
+
+
+@pytest.mark.parametrize("decision", ["argmax+temperature", "prior+temperature", "tuned", "tuned+temperature"])
+def test_rules_that_read_the_validation_part_get_its_probabilities(decision: str) -> None:
+    """The validation part is predicted only when the rule needs it: never skipped for these."""
+    row = evaluate.run_cell(cell(decision=decision, model=Component.of("logistic"))).row
+    assert row["status"] == "ok"
