@@ -7,7 +7,8 @@ wrong starting point. A calibration map fitted on the validation part (the data'
 never resampled, never the test part) is applied to the validation and test probabilities alike.
 
 * ``temperature`` (Guo et al. 2017, "On Calibration of Modern Neural Networks"): one scalar,
-  ``p_T = softmax(log p / T)``, T minimising the validation log loss. It keeps every row's ranking
+  ``p_T = softmax(log p / T)``, T minimising the validation log loss (with a weak prior on
+  log T, see `fit_temperature`). It keeps every row's ranking
   and argmax; it fixes over/under-confidence, not a prior shift.
 * ``isotonic`` (Zadrozny & Elkan 2002): one-vs-rest isotonic regression of each class's
   probability on its validation indicator, renormalised per row. It can shift priors, but it
@@ -48,17 +49,26 @@ def apply_temperature(proba: np.ndarray, temperature: float) -> np.ndarray:
 
 
 def fit_temperature(proba_val: np.ndarray, y_val: np.ndarray) -> float:
-    """T minimising the validation log loss. The loss is convex in beta = 1 / T (a log-sum-exp
-    minus a linear term), so a bounded scalar search finds the global minimum; deterministic."""
+    """T minimising the validation log loss plus ``(log T)^2 / (2 n)``: a standard normal prior
+    on log T (the posterior mode), worth about one validation row.
+
+    Why the prior: when every validation row's true class already has the top probability, the
+    log loss falls for ever as T -> 0 (no finite optimum); on a small validation part the plain
+    minimum then sends every test probability to 0 or 1 and the test log loss explodes. The
+    objective is convex in beta = 1 / T (a log-sum-exp minus a linear term, plus a convex prior
+    for beta <= e), so a bounded scalar search is deterministic and finds the minimum.
+    """
     from scipy.optimize import minimize_scalar
 
     z = _log(proba_val)
     z_true = z[np.arange(len(y_val)), y_val]
+    n = max(len(y_val), 1)
 
     def nll(beta: float) -> float:
         s = beta * z
         m = s.max(axis=1)
-        return float(np.mean(m + np.log(np.exp(s - m[:, None]).sum(axis=1)) - beta * z_true))
+        loss = np.mean(m + np.log(np.exp(s - m[:, None]).sum(axis=1)) - beta * z_true)
+        return float(loss + np.log(beta) ** 2 / (2 * n))
 
     res = minimize_scalar(nll, bounds=_BETA_BOUNDS, method="bounded",
                           options={"xatol": 1e-8, "maxiter": 500})

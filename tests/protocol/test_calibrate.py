@@ -46,10 +46,21 @@ def test_temperature_recovers_the_distortion(true_t: float) -> None:
     p, y = overconfident(20000, 3, true_t, seed=1)
     t = cal.fit_temperature(p, y)
     assert t == pytest.approx(true_t, rel=0.05)
-    # the fitted T is the minimum of scikit-learn's log loss over a fine grid around it
+    # the fitted T is the minimum of scikit-learn's log loss + (log T)^2 / 2n over a fine grid
     grid = t * np.exp(np.linspace(-0.05, 0.05, 11))
-    losses = [sk_log_loss(y, cal.apply_temperature(p, g), labels=[0, 1, 2]) for g in grid]
+    losses = [sk_log_loss(y, cal.apply_temperature(p, g), labels=[0, 1, 2])
+              + np.log(g) ** 2 / (2 * len(y)) for g in grid]
     assert int(np.argmin(losses)) == 5
+
+
+def test_a_separable_small_validation_part_does_not_send_t_to_zero() -> None:
+    # every row right: the plain log loss falls for ever as T -> 0; the prior keeps T finite
+    p = np.array([[0.9, 0.1], [0.2, 0.8], [0.7, 0.3], [0.4, 0.6], [0.95, 0.05]] * 3)
+    y = np.array([0, 1, 0, 1, 0] * 3)
+    t = cal.fit_temperature(p, y)
+    assert 0.1 < t < 1.0
+    test = np.array([[0.45, 0.55]])  # a test row the model barely decides on stays uncertain
+    assert cal.apply_temperature(test, t)[0, 1] < 0.8
 
 
 @settings(max_examples=40, deadline=None)
