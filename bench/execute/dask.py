@@ -10,7 +10,8 @@ same ids, same `run_cell_safely` in a child process of each worker, see `sandbox
 - Results stream back as they finish (`as_completed`) and are written one by one; at most
   `max_in_flight` futures exist at a time, so 10^5 cells never sit in the scheduler at once.
 - A worker that dies while running a cell (Dask's `KilledWorker`) costs that cell one attempt:
-  it is resubmitted up to `retries` times, then stored `crashed` with the reason. A cell that
+  it is resubmitted up to `retries` times, then stored `crashed` with the reason. Cells only
+  queued on that worker are resubmitted at no cost (each task reports when it starts). A cell that
   crashes, raises or times out in its own process is a row at once, as on the local engine.
 - No address: an embedded `LocalCluster` of worker processes bound to 127.0.0.1. Dask's own
   re-running of tasks whose worker died is switched off there (`allowed-failures` 0), so
@@ -44,7 +45,8 @@ SCHEMES = ("tcp", "tls")
 # What the embedded cluster's scheduler is told (a scheduler started by hand: docs/scale-out.md).
 SCHEDULER_CONFIG = {
     "distributed.scheduler.allowed-failures": 0,  # the driver counts attempts (--retries)
-    "distributed.scheduler.worker-saturation": 1.0,  # no cell waits on a busy worker
+    # a next cell waits on each worker thread: no idle round trip between short cells
+    "distributed.scheduler.worker-saturation": 2.0,
 }
 
 
@@ -96,8 +98,18 @@ def check_reachable(address: str, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
                            "scheduler (no Dask handshake); check the address and port")
 
 
-def _run_cell_task(cell: Cell, spec: SandboxSpec, token: str) -> CellResult:
-    """The task a Dask worker runs: the cell in this worker's sandbox (never raises for the cell)."""
+def _topic(token: str) -> str:
+    return f"bench-started-{token}"
+
+
+def _run_cell_task(cell: Cell, spec: SandboxSpec, token: str, key: str) -> CellResult:
+    """The task a Dask worker runs: the cell in this worker's sandbox (never raises for the cell).
+
+    It first tells the driver it started (an event): a worker that dies costs an attempt only
+    to the cell it was running, not to the ones waiting in its queue."""
+    from distributed import get_worker
+
+    get_worker().log_event(_topic(token), key)
     return run_sandboxed(cell, spec, token)
 
 
@@ -221,15 +233,19 @@ class DaskExecutor(Executor):
         from bench.protocol import failure_result
 
         pending = list(reversed(cells))
-        attempts: dict[str, int] = {}
+        submitted: dict[str, int] = {}  # per cell: tasks sent (each its own key)
+        died: dict[str, int] = {}  # per cell: attempts that its worker died running
+        started: set[str] = set()  # task keys that began running (events from the workers)
+        client.subscribe_topic(_topic(self.token), lambda event: started.add(event[1]))
         start_failures = 0
         window, window_at = self._window(client), time.monotonic()
         ac = as_completed(loop=client.loop, with_results=True, raise_errors=False)
 
         def submit(cell: Cell) -> None:
-            n = attempts[cell.cell_id] = attempts.get(cell.cell_id, 0) + 1
-            fut = client.submit(_run_cell_task, cell, self.spec, self.token, pure=False,
-                                key=f"bench-{self.token}-{cell.cell_id}-{n}")
+            n = submitted[cell.cell_id] = submitted.get(cell.cell_id, 0) + 1
+            key = f"bench-{self.token}-{cell.cell_id}-{n}"
+            fut = client.submit(_run_cell_task, cell, self.spec, self.token, key, pure=False,
+                                key=key)
             self._in_flight[fut] = cell
             ac.add(fut)
 
@@ -246,15 +262,15 @@ class DaskExecutor(Executor):
                     result = value
                 elif fut.status == "cancelled":
                     where = f" at {self.scheduler}" if self.scheduler else ""
-                    what = (f"lost the connection to the Dask scheduler{where}"
-                            if client.status != "running" else
-                            f"the Dask scheduler{where} cancelled cell {cell.cell_id} (restarted?)")
-                    raise CommandError(f"{what}; the finished cells are stored, run again to "
-                                       "resume")
+                    raise CommandError(f"lost the Dask scheduler{where}: it stopped, restarted or "
+                                       f"cancelled cell {cell.cell_id}; the finished cells are "
+                                       "stored, run again to resume")
                 else:
                     exc = value[1]
                     if isinstance(exc, KilledWorker):
-                        n = attempts[cell.cell_id]
+                        # queued behind the cell that killed it: no attempt (bounded all the same)
+                        ran = fut.key in started or submitted[cell.cell_id] > 4 * (self.retries + 2)
+                        n = died[cell.cell_id] = died.get(cell.cell_id, 0) + int(ran)
                         if n <= self.retries:
                             submit(cell)
                             continue
