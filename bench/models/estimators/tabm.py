@@ -38,6 +38,8 @@ class TabMClassifier(TabularNetClassifier):
     - the shared training parameters: see ``TabularNetClassifier``.
     """
 
+    _predict_batch = 1024  # x k members x d_block activations: ~70 MB per layer at the defaults
+
     def __init__(
         self,
         k: int = 32,

@@ -72,6 +72,7 @@ class TabularNetClassifier(ClassifierMixin, BaseEstimator):
     """
 
     _betas: tuple[float, float] = (0.9, 0.999)
+    _predict_batch = _PREDICT_BATCH  # rows per inference batch (an ensemble uses fewer)
 
     # ------------------------------------------------------------------ subclass hooks
     def _check_own_params(self) -> None:
@@ -299,8 +300,9 @@ class TabularNetClassifier(ClassifierMixin, BaseEstimator):
         try:
             with torch.inference_mode():
                 X_t = torch.from_numpy(Xs)
-                out = [_mean_proba(model(X_t[i:i + _PREDICT_BATCH].to(device)).double()).cpu()
-                       for i in range(0, Xs.shape[0], _PREDICT_BATCH)]
+                bs = self._predict_batch
+                out = [_mean_proba(model(X_t[i:i + bs].to(device)).double()).cpu()
+                       for i in range(0, Xs.shape[0], bs)]
                 if not out:
                     return np.empty((0, len(self.classes_)))
                 return torch.cat(out).numpy()
