@@ -259,6 +259,25 @@ def test_cell_that_kills_its_worker_every_time_is_crashed(scheduler: str, plugin
 
 
 
+def test_cells_queued_on_a_dying_worker_lose_no_attempt(scheduler: str, plugins: None,
+                                                        tmp_path: Path) -> None:
+    """Each worker holds a running cell and a waiting one; the waiting ones behind a cell that
+    kills its worker are sent again for free: with --retries 0 they all end ok."""
+    two_workers(scheduler)
+    marker = tmp_path / "marks"
+    marker.mkdir()
+    killer = marking("kill_worker", 0.0, marker)
+    (tmp_path / "others").mkdir()
+    others = [logistic(f) for f in range(3)] + [marking("sleep", 1.0, tmp_path / "others", fold=f)
+                                                for f in range(3)]
+    store = Store(tmp_path / "s")
+    summary = execute([killer, *others], store, DaskExecutor(scheduler, retries=0))
+    rows = store.read("cells").set_index("cell_id")
+    assert rows.loc[killer.cell_id, "status"] == CRASHED
+    assert "died on each of 1 attempt(s)" in rows.loc[killer.cell_id, "error"]
+    assert (rows.loc[[c.cell_id for c in others], "status"] == OK).all()
+    assert summary.statuses == {OK: 6, CRASHED: 1}
+
 def test_memory_cap_holds_on_the_workers(scheduler: str, plugins: None, tmp_path: Path) -> None:
     def hazard(mb: int, fold: int = 0) -> Cell:
         return Cell(dataset=Component.of("wine"), sampler=Component.of("none"),
