@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -64,7 +65,8 @@ def write_groups(store: Path, tables: dict[str, pd.DataFrame], stamp: int, segme
     for start in range(0, len(ids), segment_cells):
         chunk = set(ids[start:start + segment_cells])
         name = f"{SEGMENT}-{stamp:020d}-{start // segment_cells:05d}{uuid.uuid4().hex[:8]}.parquet"
-        for table, df in [("cells", cells), *children.items()]:
+        for table, df in [*children.items(), ("cells", cells)]:  # the cells file last: a group
+            # whose cells file exists is complete, so its cells never win without their rows
             part = df[df["cell_id"].isin(chunk)].drop(columns=ORDER, errors="ignore")
             if part.empty:
                 continue
@@ -106,24 +108,29 @@ def compact(store: Path, segment_cells: int, journals: bool = True) -> list[str]
                 except Damaged as d:
                     quarantined += quarantine(store, d.path, d.why)
     files = {t: table_files(store / t) for t in TABLES}
-    sealed_names = {f.name for f in sealed if f.exists()}
-    inputs = {t: [f for f in files[t] if f.name not in sealed_names] for t in TABLES}
-    if not journals and all(len(v) <= 1 for v in inputs.values()):
+    sealed_ids: dict[str, set[str]] = {}
+    for f in sealed:
+        try:
+            sealed_ids[f.name] = set(read_file(f, ["cell_id"])["cell_id"])
+        except FileNotFoundError:
+            continue
+        except Damaged as d:
+            quarantined += quarantine(store, d.path, d.why)
+    inputs = {t: [f for f in files[t] if f.name not in sealed_ids] for t in TABLES}
+    # a cell in two sealed segments (a compaction killed while deleting): every holder is merged
+    counts = Counter(i for ids in sealed_ids.values() for i in ids)
+    touched = {n for n, ids in sealed_ids.items() if any(counts[i] > 1 for i in ids)}
+    if not journals and not touched and all(len(v) <= 1 for v in inputs.values()):
         return quarantined
 
     scans = {j: journal.scan(j) for j in journals}
     probe = load(store, "cells", ["cell_id"], files=inputs["cells"], journals=journals, scans=scans)
     new_ids = set().union(*(set(df["cell_id"]) for _, df in probe.pieces)) if probe.pieces else set()
-    for name in sorted(sealed_names):  # a sealed segment holding a newer cell is rewritten
-        try:
-            ids = set(read_file(store / "cells" / name, ["cell_id"])["cell_id"])
-        except Damaged as d:
-            quarantined += quarantine(store, d.path, d.why)
-            continue
-        if ids & new_ids:
-            for t in TABLES:
-                if (store / t / name).exists():
-                    inputs[t].append(store / t / name)
+    touched |= {n for n, ids in sealed_ids.items() if ids & new_ids}  # a newer row arrived
+    for name in sorted(touched):  # rewritten without the stale rows
+        for t in TABLES:
+            if (store / t / name).exists():
+                inputs[t].append(store / t / name)
     cells = load(store, "cells", files=sorted(inputs["cells"], key=_order), journals=journals,
                  scans=scans)
     children = {t: load(store, t, files=sorted(inputs[t], key=_order), journals=journals, scans=scans)
@@ -143,7 +150,7 @@ def compact(store: Path, segment_cells: int, journals: bool = True) -> list[str]
     tables = {"cells": winners, **{t: newest_children(ld, winners, ranks)
                                    for t, ld in children.items()}}
     stamps = [k[0] for ld in (cells, *children.values()) for k, _ in ld.pieces]
-    stamp = max(stamps) if stamps else time.time_ns()
+    stamp = max(stamps) + 1 if stamps else time.time_ns()  # newer than every source it merges
     created: list[Path] = []
     n = len(winners)
     remove_on_failure(created, lambda: write_groups(store, tables, stamp, segment_cells, created),

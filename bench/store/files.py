@@ -6,8 +6,9 @@ listing always holds every row), a damaged file must be named instead of making 
 store unreadable, and a full disk must leave no temporary file behind.
 
 File names: `<kind>-<stamp>-<tag>.parquet`. `stamp` (20 digits, nanoseconds) orders the files:
-for a segment it is the newest stamp of what was merged into it, so a segment is never taken for
-newer than rows written after its sources. Files of different tables with the same name form a
+for a segment it is one more than the newest stamp of what was merged into it: newer than its
+sources (which may survive an interrupted compaction), never newer than rows written after them
+(a journal's stamp is its creation time, and a new journal is created after each compaction). Files of different tables with the same name form a
 group (the same cells): a segment group, or a per-cell part of older stores.
 """
 

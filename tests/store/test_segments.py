@@ -82,7 +82,7 @@ def test_an_interrupted_compaction_leaves_every_row_once(tmp_path: Path) -> None
     for i in range(4):
         store.write(ok_result(make_cell(i), 0.1 * i), PROV)
     store.close()
-    saved = tmp_path.parent / "journal-copy"
+    saved = tmp_path.parent / f"{tmp_path.name}-journal-copy"
     shutil.copytree(tmp_path / "journal", saved)
     store.compact()
     shutil.copytree(saved, tmp_path / "journal", dirs_exist_ok=True)  # the sources are back
@@ -139,3 +139,44 @@ def test_a_long_run_compacts_its_journal_every_segment_of_cells(tmp_path: Path) 
     assert len(store.read("cells")) == 12
     store.compact()
     assert len(pd.read_parquet(tmp_path / "cells")) == 12
+
+
+def test_a_compaction_killed_before_its_cells_file_loses_no_child_row(tmp_path: Path) -> None:
+    """Within a group the cells file is written last: killed before it, the group's child files
+    exist without it, next to the sources; every row is read once, the cells win nowhere alone."""
+    store = Store(tmp_path)
+    for i in range(4):
+        store.write(ok_result(make_cell(i), 0.5), PROV)
+    store.close()
+    saved = tmp_path.parent / f"{tmp_path.name}-journal-copy"
+    shutil.copytree(tmp_path / "journal", saved)
+    store.compact()
+    (seg,) = (tmp_path / "cells").glob("seg-*.parquet")
+    seg.unlink()  # never renamed into place
+    shutil.copytree(saved, tmp_path / "journal", dirs_exist_ok=True)  # sources not deleted
+    assert len(store.read("cells")) == 4 and len(store.read("per_class")) == 8
+    store.compact()
+    assert len(pd.read_parquet(tmp_path / "cells")) == 4
+    assert len(pd.read_parquet(tmp_path / "per_class")) == 8
+
+
+def test_a_compaction_killed_while_deleting_a_rewritten_segment_loses_nothing(tmp_path: Path) -> None:
+    """Sources are deleted child tables first: killed after a rewritten segment's per_class file
+    went but before its cells file did, the new group (a newer stamp) still wins."""
+    store = Store(tmp_path, segment_cells=3)
+    for i in range(6):
+        store.write(ok_result(make_cell(i), 0.5), PROV)
+    store.compact()
+    old = next(f for f in (tmp_path / "cells").glob("seg-*.parquet")
+               if make_cell(1).cell_id in set(pd.read_parquet(f)["cell_id"]))
+    kept = old.read_bytes()
+    store.write(ok_result(make_cell(1), 0.9), PROV)
+    store.compact()
+    old.write_bytes(kept)  # its cells file survived, its per_class file did not
+    cells = store.read("cells").set_index("cell_id")
+    assert len(cells) == 6 and cells.loc[make_cell(1).cell_id, "macro_f1"] == 0.9
+    per_class = store.read("per_class")
+    assert len(per_class) == 12 and per_class["cell_id"].value_counts().eq(2).all()
+    store.compact()
+    assert len(pd.read_parquet(tmp_path / "cells")) == 6
+    assert len(pd.read_parquet(tmp_path / "per_class")) == 12
