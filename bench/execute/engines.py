@@ -50,4 +50,4 @@ def make_executor(executor: str = LOCAL, *, workers: int | None = None, threads:
                             memory_limit=memory_limit)
     from bench.execute.local import LocalExecutor
 
-    return LocalExecutor(workers, threads, timeout_s, device, options)
+    return LocalExecutor(workers, threads, timeout_s, device, options, memory_limit=memory_limit)
