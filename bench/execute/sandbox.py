@@ -34,6 +34,7 @@ from bench.execute.worker import THREAD_VARS
 
 START_TIMEOUT_S = 300.0  # importing the libraries on a cold, busy host
 PARENT_POLL_S = 0.5
+IDLE_S = 300.0  # an idle sandbox (~250 MB with the libraries loaded) is stopped after this
 
 
 class SandboxStartError(RuntimeError):
@@ -175,6 +176,20 @@ class _Pool:
         self.idle: list[Sandbox] = []
         self.busy: dict[Sandbox, str] = {}
         self.spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bench-sandboxes")
+        self.idle_since: dict[Sandbox, float] = {}
+        self.sweeper: threading.Thread | None = None
+
+    def _sweep(self) -> None:
+        """Stop sandboxes idle for IDLE_S: a worker shared by many runs gives their memory back."""
+        while True:
+            time.sleep(IDLE_S / 4)
+            now = time.monotonic()
+            with self.lock:
+                old = [s for s in self.idle if now - self.idle_since.get(s, now) > IDLE_S]
+                self.idle = [s for s in self.idle if s not in old]
+            for s in old:
+                self.idle_since.pop(s, None)
+                s.stop()
 
     def acquire(self, spec: SandboxSpec, token: str) -> Sandbox:
         with self.lock:
@@ -183,6 +198,7 @@ class _Pool:
             self.idle = usable
             sandbox = self.idle.pop() if self.idle else None
         for s in stale:
+            self.idle_since.pop(s, None)
             s.stop()
         # Started from one long-lived thread: the kernel's parent-death signal (set by the
         # child) follows the thread that forked it, and task threads may come and go.
@@ -197,6 +213,13 @@ class _Pool:
             keep = sandbox.alive() and sandbox.n_done < sandbox.spec.recycle_after
             if keep:
                 self.idle.append(sandbox)
+                self.idle_since[sandbox] = time.monotonic()
+                if self.sweeper is None:
+                    self.sweeper = threading.Thread(target=self._sweep, daemon=True,
+                                                    name="bench-sandbox-sweeper")
+                    self.sweeper.start()
+            else:
+                self.idle_since.pop(sandbox, None)
         if not keep:
             sandbox.stop()
 
