@@ -268,7 +268,9 @@ class DaskExecutor(Executor):
                 else:
                     exc = value[1]
                     if isinstance(exc, KilledWorker):
-                        # queued behind the cell that killed it: no attempt (bounded all the same)
+                        # Not started: it only waited on that worker, no attempt is charged.
+                        # (A worker dying within milliseconds of starting a cell may not have
+                        # reported the start yet: that attempt is free too, within a bound.)
                         ran = fut.key in started or submitted[cell.cell_id] > 4 * (self.retries + 2)
                         n = died[cell.cell_id] = died.get(cell.cell_id, 0) + int(ran)
                         if n <= self.retries:

@@ -35,9 +35,9 @@ class Marking(ClassifierMixin, BaseEstimator):
             pools = {p["user_api"]: p["num_threads"] for p in threadpool_info()}
             Path(self.marker, f"{os.getppid()}-{time.time_ns()}-{os.getpid()}").write_text(
                 json.dumps({"OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS"), **pools}))
+        time.sleep(self.seconds)  # kill_worker: after running that long, as a real death would
         if self.mode == "kill_worker":
             os.kill(os.getppid(), signal.SIGKILL)
-        time.sleep(self.seconds)
         self.classes_ = np.unique(y)
         self.prior_ = np.bincount(np.searchsorted(self.classes_, y)) / len(y)
         return self

@@ -1,0 +1,126 @@
+"""Stopping a Dask run: Ctrl-C (embedded cluster or a scheduler) and a lost scheduler. The
+run ends in seconds with its exit code and one message; no cell keeps running anywhere; what
+finished is kept."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from dask_cluster import scheduler  # noqa: F401 (fixture)
+from dask_cluster import (HANGING, MARKING, START_S, SUITE, dask_cluster, plugin_env,
+                          session_processes, two_workers)
+
+from bench.core.vocab import OK
+from bench.store import Store
+
+pytestmark = pytest.mark.slow  # real clusters and runs (make test-fast skips them)
+
+
+def test_ctrl_c_stops_the_embedded_cluster_and_its_cells(tmp_path: Path) -> None:
+    """Ctrl-C mid-cell: the run stops (130), the finished cells are kept, and no worker or cell
+    process of the embedded cluster is left behind."""
+    marker = tmp_path / "marks"
+    marker.mkdir()
+    suite = tmp_path / "hanging.toml"
+    suite.write_text(HANGING.format(marker=marker))
+    env = plugin_env()
+    proc = subprocess.Popen([sys.executable, "-m", "bench", "run", str(suite), "--executor",
+                             "dask", "--workers", "2", "--results", str(tmp_path / "s"),
+                             "--no-leaderboard"], env=env, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + START_S
+        while len(list(marker.iterdir())) < 2:  # both cells are running on their workers
+            assert time.monotonic() < deadline and proc.poll() is None, proc.stdout.read()
+            time.sleep(0.1)
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+        assert proc.returncode == 130, out
+        assert time.monotonic() - t0 < 30
+        assert "Traceback" not in out
+        deadline = time.monotonic() + 10
+        while session_processes(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert session_processes(proc.pid) == []
+    finally:
+        for pid in session_processes(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_ctrl_c_kills_the_runs_cells_on_a_scheduler(scheduler: str, tmp_path: Path) -> None:
+    """The workers outlive the driver, its cells do not: Ctrl-C kills them on the workers."""
+    import psutil
+
+    two_workers(scheduler)
+    marker = tmp_path / "marks"
+    marker.mkdir()
+    suite = tmp_path / "hanging.toml"
+    suite.write_text(HANGING.format(marker=marker))
+    env = plugin_env()
+    proc = subprocess.Popen([sys.executable, "-m", "bench", "run", str(suite), "--executor",
+                             "dask", "--scheduler", scheduler, "--results", str(tmp_path / "s"),
+                             "--no-leaderboard"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + START_S
+        while len(list(marker.iterdir())) < 2:
+            assert time.monotonic() < deadline and proc.poll() is None, proc.stdout.read()
+            time.sleep(0.1)
+        cells = [int(p.name.split("-")[2]) for p in marker.iterdir()]
+        assert all(psutil.pid_exists(pid) for pid in cells)
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+        assert proc.returncode == 130, out
+        deadline = time.monotonic() + 10
+        while any(psutil.pid_exists(pid) for pid in cells) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(psutil.pid_exists(pid) for pid in cells)
+        two_workers(scheduler)  # the workers themselves live on
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_losing_the_scheduler_stops_the_run_with_one_message(tmp_path: Path) -> None:
+    """The scheduler dies mid-run: the run ends in seconds with one message (exit 2), the
+    finished cells are stored and a later run resumes from them."""
+    marker = tmp_path / "marks"
+    marker.mkdir()
+    suite = tmp_path / "suite.toml"
+    suite.write_text(SUITE + MARKING.format(marker=marker))  # 4 quick cells, then 2 hanging
+    env = plugin_env()
+    with dask_cluster(tmp_path, workers=1) as (address, procs):
+        proc = subprocess.Popen([sys.executable, "-m", "bench", "run", str(suite), "--executor",
+                                 "dask", "--scheduler", address, "--results", str(tmp_path / "s"),
+                                 "--no-leaderboard"], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+        try:
+            deadline = time.monotonic() + START_S
+            while not any(marker.iterdir()):  # the hanging cell holds the only worker
+                assert time.monotonic() < deadline and proc.poll() is None, proc.stdout.read()
+                time.sleep(0.1)
+            os.killpg(procs[0].pid, signal.SIGKILL)
+            t0 = time.monotonic()
+            out, _ = proc.communicate(timeout=120)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert time.monotonic() - t0 < 60
+    assert proc.returncode == 2, out
+    assert out.count(f"lost the Dask scheduler at {address}: it stopped") == 1
+    assert "Traceback" not in out
+    rows = Store(tmp_path / "s").read("cells")
+    # what finished before the loss is kept (the quick cells ran first), nothing else
+    assert len(rows) >= 1 and set(rows["status"]) == {OK} and "marking" not in set(rows["model"])
