@@ -96,8 +96,11 @@ def decide(rule: str, proba: np.ndarray, ctx: DecisionContext) -> Decision:
     proba = np.asarray(proba, dtype=np.float64)
     if calibration is None:
         return _apply(name, params, proba, ctx.proba_val, ctx.train_prior, ctx)
-    if ctx.proba_val is None or ctx.y_val is None or len(ctx.y_val) == 0:
+    if ctx.y_val is None or len(ctx.y_val) == 0:
         raise ValueError(f"decision {rule!r}: calibration needs a validation part (validation > 0)")
+    if ctx.proba_val is None:  # the caller must predict the part (decision_needs_validation)
+        raise ValueError(f"decision {rule!r}: calibration needs the validation part's "
+                         "probabilities, and none were computed")
     proba, proba_val, info = calibrate(calibration, proba, ctx.proba_val, ctx.y_val)
     train_prior = ctx.train_prior
     if info["method"] == ISOTONIC:  # calibrated to the validation part's frequencies
