@@ -159,6 +159,9 @@ def test_calibration_needs_a_validation_part() -> None:
     p = np.array([[0.7, 0.3]])
     with pytest.raises(ValueError, match="calibration needs a validation part"):
         decide("argmax+temperature", p, DecisionContext(None, None, np.ones(2), np.ones(2)))
+    with pytest.raises(ValueError, match="validation part's probabilities, and none were computed"):
+        decide("prior+temperature", p, DecisionContext(None, np.array([0, 1]), np.ones(2),
+                                                        np.ones(2)))
 
 
 # ---- syntax, suites and cell ids -----------------------------------------------------------
