@@ -90,7 +90,7 @@ def test_temperature_handles_zero_probabilities() -> None:
 
 def test_isotonic_maps_each_class_like_sklearn_then_renormalises() -> None:
     p, y = overconfident(3000, 3, 2.0, seed=2)
-    out, out_val, info = cal.calibrate("isotonic", p[:5], p, y)
+    out, _, info = cal.calibrate("isotonic", p[:5], p, y)
     assert info["method"] == "isotonic" and "fallback" not in info
     ref = np.column_stack([IsotonicRegression(y_min=0, y_max=1, out_of_bounds="clip")
                            .fit(p[:, c], y == c).predict(p[:5, c]) for c in range(3)])
