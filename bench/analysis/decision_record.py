@@ -37,7 +37,7 @@ from scipy import stats as sps
 from bench.analysis.leaderboard import MIN_TEST_ROWS, degenerate_cells, min_test_counts
 from bench.analysis.stats import bootstrap_weights
 from bench.analysis.summary import MIN_WILCOXON_TASKS, summarize_matrix
-from bench.analysis.tasks import DEFAULT_CONTENDER, TaskMatrix, task_matrix
+from bench.analysis.tasks import DEFAULT_CONTENDER, TaskMatrix, baseline_label, task_matrix
 from bench.analysis.where import WHERE_KEYS, filter_where, parse_where, where_text
 from bench.core.errors import CommandError
 from bench.core.vocab import FAILED, OK, SKIPPED
@@ -161,16 +161,8 @@ def _pair(pairwise: pd.DataFrame, a: str, b: str, column: str) -> float:
 
 
 def baseline_contender(contenders: pd.DataFrame, axes: Sequence[str]) -> str | None:
-    """The DNN baseline: a `dnn` model (with or without parameters) and, when sampler is an axis,
-    no sampler; the first in label order when several match; None without a DNN contender."""
-    if "model" not in axes:
-        return None
-    model = contenders["model"].astype(str)
-    match = (model == "dnn") | model.str.startswith("dnn(")
-    if "sampler" in axes:
-        match &= contenders["sampler"].astype(str) == "none"
-    hits = sorted(contenders.loc[match, "contender"].astype(str))
-    return hits[0] if hits else None
+    """The DNN baseline (`bench.analysis.tasks.baseline_label`)."""
+    return baseline_label(contenders, axes)
 
 
 def _values(cells: pd.DataFrame, col: str) -> list[object]:

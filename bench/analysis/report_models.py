@@ -15,10 +15,9 @@ import numpy as np
 import pandas as pd
 
 from bench.analysis.report_views import DEFAULT_CONTENDER, TASK_AXES, with_keys
-from bench.core.vocab import FAILED, OK, SKIPPED
+from bench.analysis.tasks import baseline_label
+from bench.core.vocab import FAILED, NO_SAMPLER, OK, SKIPPED
 
-NO_SAMPLER = "none"
-BASELINE_FAMILY = "dnn"
 CURVE_METRICS = ("loss", "macro_f1")  # what every curve-recording model logs per step / round
 
 
@@ -66,16 +65,13 @@ def contender_scores(cells: pd.DataFrame, metric: str, direction: str,
 
 
 def baseline_contender(cells: pd.DataFrame, contender: Sequence[str] = DEFAULT_CONTENDER) -> str | None:
-    """The DNN baseline's label: the first (sorted) dnn-family model with no sampler, None when
-    the store has none."""
-    if cells.empty or "family" not in cells:
+    """The DNN baseline's label (`bench.analysis.tasks.baseline_label`: model `dnn`, no
+    sampler), None when the store has none."""
+    if cells.empty:
         return None
     keyed = with_keys(cells, contender)
-    mask = keyed["family"] == BASELINE_FAMILY
-    if "sampler" in keyed:
-        mask &= keyed["sampler"] == NO_SAMPLER
-    found = sorted(keyed.loc[mask, "contender"].unique())
-    return found[0] if found else None
+    axes = [a for a in contender if a in keyed]
+    return baseline_label(keyed.drop_duplicates("contender")[["contender", *axes]], axes)
 
 
 def best_sampler(cells: pd.DataFrame, metric: str, direction: str) -> pd.DataFrame:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from bench.core.errors import CommandError, StoreError, UnknownName
-from bench.core.vocab import FAILED, OK, SKIPPED
+from bench.core.vocab import BASELINE_MODEL, FAILED, NO_SAMPLER, OK, SKIPPED
 
 TASK_AXES = ("dataset", "profile", "ratio", "test_prior", "minority")
 CONTENDER_AXES = ("model", "sampler", "decomposition", "decision", "tuning")
@@ -286,15 +286,21 @@ def find_contender(contenders: pd.DataFrame, spec: str, axes: Sequence[str]) -> 
                       f"allowed: {shown}")
 
 
+def baseline_label(contenders: pd.DataFrame, axes: Sequence[str]) -> str | None:
+    """The DNN baseline among `contenders` (one row per contender: `contender` + axis columns):
+    model `dnn` (any parameters) and, when sampler is an axis, no sampler; the first label in
+    sorted order when several match; None when model is not an axis or none matches."""
+    if "model" not in axes or contenders.empty:
+        return None
+    col = contenders["model"].map(_text)
+    match = (col == BASELINE_MODEL) | col.str.startswith(BASELINE_MODEL + "(")
+    if "sampler" in axes:
+        match &= contenders["sampler"].map(_text) == NO_SAMPLER
+    hits = sorted(contenders.loc[match, "contender"].astype(str))
+    return hits[0] if hits else None
+
+
 def default_reference(contenders: pd.DataFrame, axes: Sequence[str]) -> str:
     """The Elo anchor: the DNN baseline without a sampler when it competes, else the first."""
-    match = np.ones(len(contenders), dtype=bool)
-    if "model" in axes:
-        col = contenders["model"].map(_text)
-        match &= ((col == "dnn") | col.str.startswith("dnn(")).to_numpy()
-    else:
-        match &= False
-    if "sampler" in axes:
-        match &= (contenders["sampler"].map(_text) == "none").to_numpy()
-    hits = np.flatnonzero(match)
-    return str(contenders["contender"].iloc[hits[0] if len(hits) else 0])
+    found = baseline_label(contenders, axes)
+    return found if found is not None else str(contenders["contender"].iloc[0])

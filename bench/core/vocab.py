@@ -26,6 +26,10 @@ DECOMPOSITIONS = ("native", "ovr", "ovo")
 PROFILES = ("natural", "step", "linear", "longtail")
 TEST_PRIORS = ("same", "natural", "balanced")  # or explicit shares {label = share, "*" = rest}
 FAMILIES = ("dnn", "bagging", "boosting", "baseline")
+# The reference every answer is measured against: the Keras-style MLP (`dnn`, any parameters)
+# trained on the data as it is (no sampler). Summary (Elo anchor), select and report use it.
+BASELINE_MODEL = "dnn"
+NO_SAMPLER = "none"
 SAMPLER_KINDS = ("none", "weight", "over", "under", "clean", "combine")
 
 # ---- executors (`bench run --executor`) -------------------------------------------------------

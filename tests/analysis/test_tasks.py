@@ -140,3 +140,15 @@ def test_hostile_labels_stay_data() -> None:
     assert tm.scores.columns.tolist() == ["[/x] + none", "b | c + none"]
     assert tm.tasks["dataset"].tolist() == ["<script>", "d=1, e"]
     assert tm.scores.index.tolist() == ["<script>", "d=1, e"]
+
+
+def test_the_dnn_baseline_is_model_dnn_without_a_sampler_not_any_dnn_family_network() -> None:
+    from bench.analysis.tasks import baseline_label
+
+    contenders = pd.DataFrame({
+        "model": ["mlp_plr", "dnn(hidden=[8])", "dnn(hidden=[8])", "dnnx"],
+        "sampler": ["none", "smote", "none", "none"]})
+    contenders["contender"] = contenders["model"] + " + " + contenders["sampler"]
+    assert baseline_label(contenders, ["model", "sampler"]) == "dnn(hidden=[8]) + none"
+    assert baseline_label(contenders.iloc[[0, 3]], ["model", "sampler"]) is None  # no dnn at all
+    assert baseline_label(contenders, ["sampler"]) is None  # model is not being chosen
