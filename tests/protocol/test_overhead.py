@@ -65,6 +65,7 @@ def test_split_cache_is_bounded() -> None:
 
 
 def test_loaded_data_is_the_datasets_fingerprint_and_labels() -> None:
+    evaluate.loaded_data.cache_clear()  # earlier tests may have evicted wine from load_dataset's
     ds = load_dataset(Component.of("wine"))
     data = evaluate.loaded_data(Component.of("wine"))
     assert data.ds is ds and data.fingerprint == ds.fingerprint
