@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from bench.analysis.report_data import ReportData
+from bench.report.page import BASE_CSS, page_head
 from bench.report.svg import (PALETTE, Axis, Series, cd_diagram, esc, grid_chart, heat_colour,
                               line_chart, scatter, style)
 
@@ -23,14 +24,7 @@ SECTIONS = (("what-ran", "What ran"), ("summary", "Summary"), ("by-ratio", "Metr
             ("best-sampler", "Best sampler per model and ratio"),
             ("confusion", "Confusion matrices"), ("curves", "Learning curves"),
             ("time-quality", "Time vs quality"), ("problems", "Failures and skips"))
-CSS = """
-body{font-family:sans-serif;margin:1.5em auto;max-width:1300px;color:#222;padding:0 1em}
-h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #ccc;margin-top:2em}
-h3{font-size:1em;margin:1em 0 .3em}
-table{border-collapse:collapse;font-size:12px;margin:.5em 0}
-td,th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
-th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.charts{display:flex;flex-wrap:wrap;gap:8px}.note{color:#666;font-size:12px}
+CSS = BASE_CSS + """.charts{display:flex;flex-wrap:wrap;gap:8px}.note{color:#666;font-size:12px}
 .empty{color:#888;font-style:italic}.legend span{display:inline-block;margin-right:1em;font-size:12px}
 .swatch{display:inline-block;width:14px;height:3px;vertical-align:middle;margin-right:4px}
 nav a{margin-right:1em;font-size:13px}
@@ -298,6 +292,5 @@ def render(d: ReportData) -> str:
     body = []
     for sid, name in SECTIONS:
         body.append(f'<section id="{sid}"><h2>{esc(name)}</h2>{RENDERERS[sid](d)}</section>')
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
+    return ("<!DOCTYPE html>\n" + page_head(title, CSS) +
             f"<h1>{esc(title)}</h1><nav>{nav}</nav>{''.join(head)}{''.join(body)}</body></html>\n")

@@ -13,16 +13,10 @@ from __future__ import annotations
 import math
 
 from bench.inspect.result import Inspection
+from bench.report.page import BASE_CSS, page_head
 from bench.report.svg import PALETTE, esc, grid_chart, heat_colour, nice_ticks, num, svg, text
 
-CSS = """
-body{font-family:sans-serif;margin:1.5em auto;max-width:1300px;color:#222;padding:0 1em}
-h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #ccc;margin-top:2em}
-h3{font-size:1em;margin:1em 0 .3em}
-table{border-collapse:collapse;font-size:12px;margin:.5em 0}
-td,th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
-th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.charts{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}.note{color:#666;font-size:12px}
+CSS = BASE_CSS + """.charts{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}.note{color:#666;font-size:12px}
 ul.verdicts li{margin:.3em 0}.v-overlapping{color:#b00020}.v-too_few,.v-partial_overlap{color:#a15c00}
 .v-separable,.v-rare_separable{color:#11703a}nav a{margin-right:1em;font-size:13px}
 """
@@ -177,6 +171,5 @@ def inspect_html(inspections: list[Inspection], title: str = "bench inspect") ->
         f"ceiling per class and a Bayes error estimate ({esc(method)}: out-of-bag argmax on the "
         "sample; ± is the bootstrap standard error, the interval its 95% percentile interval), "
         "per-feature separability and a 2-D projection of a stratified sample.</p>")
-    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
+    return ("<!DOCTYPE html>" + page_head(title, CSS) +
             f"<h1>{esc(title)}</h1>{intro}<nav>{nav}</nav>{body}</body></html>")
