@@ -19,16 +19,21 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import f1_score
-from sklearn.utils import check_array, check_random_state
-from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from bench.models.estimators.fitting import eval_weights, unpack_eval_set
+from bench.models.estimators.fitting import (
+    fit_weights,
+    standard_stats,
+    standardize,
+    validation_rows,
+)
 from bench.models.estimators.torch_utils import (
     macro_f1_from_confusion,
     per_sample_loss,
     resolve_device,
+    seeded_torch,
     torch_threads,
 )
 
@@ -132,19 +137,7 @@ class DNNClassifier(ClassifierMixin, BaseEstimator):
 
     def _standardize(self, X: np.ndarray) -> np.ndarray:
         """Scale with training statistics; networks train poorly on raw feature scales."""
-        Xs = np.array(X, dtype=np.float32, copy=True, order="C")
-        Xs -= self.mean_
-        Xs /= self.scale_
-        return Xs
-
-    def _encode(self, y: np.ndarray, what: str) -> np.ndarray:
-        """Map labels to 0..k-1 in ``classes_`` order; unknown labels are an error, not noise."""
-        idx = np.searchsorted(self.classes_, y)
-        idx = np.clip(idx, 0, len(self.classes_) - 1)
-        unknown = self.classes_[idx] != y
-        if np.any(unknown):
-            raise ValueError(f"{what} contains labels not seen in y: {np.unique(y[unknown])!r}.")
-        return idx.astype(np.int64)
+        return standardize(X, self.mean_, self.scale_)
 
     # ------------------------------------------------------------------ fit
     def fit(
@@ -160,7 +153,6 @@ class DNNClassifier(ClassifierMixin, BaseEstimator):
         Loss per batch is the weighted mean sum(w * l) / sum(w), with w = sample_weight times
         the class weight, so weights change relative importance without changing the step size.
         """
-        import torch
 
         self._check_params()
         X, y = validate_data(self, X, y, dtype=np.float32)
@@ -170,56 +162,19 @@ class DNNClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 "Only one class is present in y; a classifier needs at least two classes."
             )
-        n, k = X.shape[0], len(self.classes_)
-        weights = np.ones(n, dtype=np.float64)
-        if sample_weight is not None:
-            sw = check_array(sample_weight, ensure_2d=False, dtype=np.float64,
-                             input_name="sample_weight")
-            if sw.shape != (n,):
-                raise ValueError(f"sample_weight.shape must be ({n},); got {sw.shape}.")
-            if np.any(sw < 0):
-                raise ValueError("sample_weight must be non-negative.")
-            weights *= sw
-        class_w = np.ones(k, dtype=np.float64)
-        if self.class_weight is not None:
-            class_w = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
-            weights *= class_w[y_enc]
-        if not weights.sum() > 0:
-            raise ValueError("Sample weights (times class weights) are all zero; need a positive one.")
+        weights, sw, class_w = fit_weights(sample_weight, self.class_weight, self.classes_, y,
+                                           y_enc)
 
-        mean = X.mean(axis=0, dtype=np.float64)
-        std = X.std(axis=0, dtype=np.float64)
-        # Columns whose spread is below float32 resolution are constant: scale 1, not 1/tiny.
-        const = ~(std > 1e-7 * np.maximum(1.0, np.abs(mean)))
-        self.mean_ = mean.astype(np.float32)
-        self.scale_ = np.where(const, 1.0, std).astype(np.float32)
+        self.mean_, self.scale_ = standard_stats(X)
 
         val: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         if eval_set is not None:
-            X_val, y_val, w_val = unpack_eval_set(eval_set)
-            X_val = validate_data(self, X_val, reset=False, dtype=np.float32)
-            y_val = np.asarray(y_val)
-            if y_val.ndim != 1 or len(y_val) != X_val.shape[0]:
-                raise ValueError("eval_set y must be 1-D with one label per row of eval_set X.")
-            y_val = self._encode(y_val, "eval_set y")
-            if w_val is not None:
-                w_val = check_array(w_val, ensure_2d=False, dtype=np.float64,
-                                    input_name="sample_weight_val")
-                if w_val.shape != y_val.shape:
-                    raise ValueError("eval_set sample weights need one weight per row.")
-            elif sample_weight is not None:
-                w_val = eval_weights(y_enc, sw, y_val)
-            else:
-                w_val = np.ones(len(y_val))
+            X_val, y_val, w_val = validation_rows(self, eval_set, y_enc, sw)
             val = (self._standardize(X_val), y_val, w_val)
 
         device = resolve_device(self.device)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        fork_devices: list[int] = []
-        if device.startswith("cuda"):
-            fork_devices = [torch.device(device).index or torch.cuda.current_device()]
-        with torch_threads(self.n_threads), torch.random.fork_rng(devices=fork_devices):
-            torch.manual_seed(seed)
+        with seeded_torch(device, seed, self.n_threads):
             Xs = self._standardize(X)
             del X  # the float32 copy from validate_data is not needed during training
             self._train(Xs, y_enc, weights, class_w, val, device, seed)

@@ -17,11 +17,16 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils import check_array
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
 
 from bench.models.registry import is_cuda
-
 
 MISSING_CATEGORY = "(missing)"  # bench.protocol.encode's category for missing / unseen values
 
@@ -86,6 +91,80 @@ def encode_labels(classes: np.ndarray, y: np.ndarray, what: str) -> np.ndarray:
     if np.any(unknown):
         raise ValueError(f"{what} contains labels not seen in y: {np.unique(y[unknown])!r}")
     return idx.astype(np.int64)
+
+
+def fit_weights(sample_weight: Any, class_weight: Any, classes: np.ndarray, y: np.ndarray,
+                y_enc: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """The per-row training weights of the neural estimators: ``sample_weight`` times the class
+    weight of the row (``None``, ``"balanced"`` or ``{label: weight}``).
+
+    Returns ``(weights, sw, class_w)``: the float64 row weights, the checked sample weights
+    (``None`` when not given; :func:`validation_rows` derives validation weights from them) and
+    the per-class weights in ``classes`` order. Checked here once so every network refuses a
+    wrong shape, a negative weight or an all-zero total with the same message.
+    """
+    n, k = len(y_enc), len(classes)
+    weights = np.ones(n, dtype=np.float64)
+    sw = None
+    if sample_weight is not None:
+        sw = check_array(sample_weight, ensure_2d=False, dtype=np.float64,
+                         input_name="sample_weight")
+        if sw.shape != (n,):
+            raise ValueError(f"sample_weight.shape must be ({n},); got {sw.shape}.")
+        if np.any(sw < 0):
+            raise ValueError("sample_weight must be non-negative.")
+        weights *= sw
+    class_w = np.ones(k, dtype=np.float64)
+    if class_weight is not None:
+        class_w = compute_class_weight(class_weight, classes=classes, y=y)
+        weights *= class_w[y_enc]
+    if not weights.sum() > 0:
+        raise ValueError("Sample weights (times class weights) are all zero; need a positive one.")
+    return weights, sw, class_w
+
+
+def validation_rows(estimator: BaseEstimator, eval_set: Sequence[Any], y_enc: np.ndarray,
+                    sw: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``eval_set=(X_val, y_val[, sample_weight_val])`` checked against the fitted
+    ``estimator`` (its features and ``classes_``): float32 rows, labels in 0..k-1 and float64
+    weights (explicit ones, else :func:`eval_weights` of the training weights ``sw``, else
+    ones). The class weights are not applied here: the caller applies them where its loss
+    expects them.
+    """
+    X_val, y_val, w_val = unpack_eval_set(eval_set)
+    X_val = validate_data(estimator, X_val, reset=False, dtype=np.float32)
+    y_val = np.asarray(y_val)
+    if y_val.ndim != 1 or len(y_val) != X_val.shape[0]:
+        raise ValueError("eval_set y must be 1-D with one label per row of eval_set X.")
+    y_val = encode_labels(estimator.classes_, y_val, "eval_set y")
+    if w_val is not None:
+        w_val = check_array(w_val, ensure_2d=False, dtype=np.float64,
+                            input_name="sample_weight_val")
+        if w_val.shape != y_val.shape:
+            raise ValueError("eval_set sample weights need one weight per row.")
+    elif sw is not None:
+        w_val = eval_weights(y_enc, sw, y_val)
+    else:
+        w_val = np.ones(len(y_val))
+    return X_val, y_val, w_val
+
+
+def standard_stats(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Training mean and scale (float32) for :func:`standardize`: networks train poorly on raw
+    feature scales. A column whose spread is below float32 resolution is constant: scale 1, not
+    1/tiny."""
+    mean = X.mean(axis=0, dtype=np.float64)
+    std = X.std(axis=0, dtype=np.float64)
+    const = ~(std > 1e-7 * np.maximum(1.0, np.abs(mean)))
+    return mean.astype(np.float32), np.where(const, 1.0, std).astype(np.float32)
+
+
+def standardize(X: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """A float32 C-contiguous copy of ``X`` scaled with the training statistics."""
+    Xs = np.array(X, dtype=np.float32, copy=True, order="C")
+    Xs -= mean
+    Xs /= scale
+    return Xs
 
 
 def curve_rows(values: Iterable[float], split: str, metric: str = "loss") -> list[dict[str, Any]]:

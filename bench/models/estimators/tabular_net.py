@@ -25,15 +25,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import f1_score
-from sklearn.utils import check_array, check_random_state
-from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from bench.models.estimators.fitting import encode_labels, eval_weights, unpack_eval_set
+from bench.models.estimators.fitting import (
+    fit_weights,
+    standard_stats,
+    standardize,
+    validation_rows,
+)
 from bench.models.estimators.torch_utils import (
     macro_f1_from_confusion,
     resolve_device,
+    seeded_torch,
     torch_threads,
 )
 
@@ -81,20 +86,13 @@ class TabularNetClassifier(ClassifierMixin, BaseEstimator):
     def _fit_preprocessing(self, X: np.ndarray, seed: int) -> None:
         """Fit the input transformation on the training rows: ``preprocessing="quantile"`` (the
         TabM / MLP-PLR papers' code) or ``"standard"`` (mean and standard deviation)."""
-        mean = X.mean(axis=0, dtype=np.float64)
-        std = X.std(axis=0, dtype=np.float64)
-        const = ~(std > 1e-7 * np.maximum(1.0, np.abs(mean)))
-        self.mean_ = mean.astype(np.float32)
-        self.scale_ = np.where(const, 1.0, std).astype(np.float32)
+        self.mean_, self.scale_ = standard_stats(X)
         self.quantile_ = (quantile_stats(X, seed) if self.preprocessing == "quantile" else None)
 
     def _preprocess(self, X: np.ndarray) -> np.ndarray:
         if self.quantile_ is not None:
             return np.ascontiguousarray(self.quantile_.transform(X), dtype=np.float32)
-        Xs = np.array(X, dtype=np.float32, copy=True, order="C")
-        Xs -= self.mean_
-        Xs /= self.scale_
-        return Xs
+        return standardize(X, self.mean_, self.scale_)
 
     def _build(self, X: np.ndarray, n_classes: int) -> torch.nn.Module:
         """The module, given the preprocessed training rows (for bins or data-dependent sizes)."""
@@ -142,7 +140,6 @@ class TabularNetClassifier(ClassifierMixin, BaseEstimator):
         """Train; ``eval_set=(X_val, y_val[, sample_weight_val])`` drives early stopping and the
         choice of the best epoch. The batch loss is sum(w * l) / sum(w), w = sample weight times
         class weight."""
-        import torch
 
         self._check_params()
         X, y = validate_data(self, X, y, dtype=np.float32)
@@ -151,52 +148,19 @@ class TabularNetClassifier(ClassifierMixin, BaseEstimator):
         if len(self.classes_) < 2:
             raise ValueError(
                 "Only one class is present in y; a classifier needs at least two classes.")
-        n, k = X.shape[0], len(self.classes_)
-        weights = np.ones(n, dtype=np.float64)
-        sw = None
-        if sample_weight is not None:
-            sw = check_array(sample_weight, ensure_2d=False, dtype=np.float64,
-                             input_name="sample_weight")
-            if sw.shape != (n,):
-                raise ValueError(f"sample_weight.shape must be ({n},); got {sw.shape}.")
-            if np.any(sw < 0):
-                raise ValueError("sample_weight must be non-negative.")
-            weights *= sw
-        class_w = np.ones(k, dtype=np.float64)
-        if self.class_weight is not None:
-            class_w = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
-            weights *= class_w[y_enc]
-        if not weights.sum() > 0:
-            raise ValueError("Sample weights (times class weights) are all zero; need a positive one.")
+        weights, sw, class_w = fit_weights(sample_weight, self.class_weight, self.classes_, y,
+                                           y_enc)
 
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         self._fit_preprocessing(X, seed)
         val = None
         if eval_set is not None:
-            X_val, y_val, w_val = unpack_eval_set(eval_set)
-            X_val = validate_data(self, X_val, reset=False, dtype=np.float32)
-            y_val = np.asarray(y_val)
-            if y_val.ndim != 1 or len(y_val) != X_val.shape[0]:
-                raise ValueError("eval_set y must be 1-D with one label per row of eval_set X.")
-            y_val = encode_labels(self.classes_, y_val, "eval_set y")
-            if w_val is not None:
-                w_val = check_array(w_val, ensure_2d=False, dtype=np.float64,
-                                    input_name="sample_weight_val")
-                if w_val.shape != y_val.shape:
-                    raise ValueError("eval_set sample weights need one weight per row.")
-            elif sw is not None:
-                w_val = eval_weights(y_enc, sw, y_val)
-            else:
-                w_val = np.ones(len(y_val))
+            X_val, y_val, w_val = validation_rows(self, eval_set, y_enc, sw)
             if len(y_val):
                 val = (self._preprocess(X_val), y_val, w_val * class_w[y_val])
 
         device = resolve_device(self.device)
-        fork_devices: list[int] = []
-        if device.startswith("cuda"):
-            fork_devices = [torch.device(device).index or torch.cuda.current_device()]
-        with torch_threads(self.n_threads), torch.random.fork_rng(devices=fork_devices):
-            torch.manual_seed(seed)
+        with seeded_torch(device, seed, self.n_threads):
             self._train(self._preprocess(X), y_enc.astype(np.int64), weights, val, device, seed)
         return self
 

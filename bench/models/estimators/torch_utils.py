@@ -35,6 +35,21 @@ def torch_threads(n_threads: int | None) -> Iterator[None]:
         torch.set_num_threads(previous)
 
 
+@contextlib.contextmanager
+def seeded_torch(device: str, seed: int, n_threads: int | None) -> Iterator[None]:
+    """Run with ``n_threads`` and the torch RNG (cpu, and ``device`` if cuda) seeded with
+    ``seed``, restoring the global RNG afterwards: a fit is reproducible and leaves the
+    caller's torch RNG untouched."""
+    import torch
+
+    fork_devices: list[int] = []
+    if device.startswith("cuda"):
+        fork_devices = [torch.device(device).index or torch.cuda.current_device()]
+    with torch_threads(n_threads), torch.random.fork_rng(devices=fork_devices):
+        torch.manual_seed(seed)
+        yield
+
+
 def resolve_device(device: str) -> str:
     """Map ``"auto"`` to cuda-if-available and fail early and clearly on an unusable device."""
     import torch
