@@ -213,12 +213,23 @@ def best_sampler(d: ReportData) -> str:
                   ["model", "ratio", "best_sampler", "score", "none_score", "gain", "n_tasks"]))
 
 
+def panel_groups(frame: pd.DataFrame, by: list[str], note: str,
+                 heading: Callable[[tuple, pd.DataFrame], str],
+                 draw: Callable[[pd.DataFrame], list[str]]) -> str:
+    """A note, then per group of `frame` (in order of appearance) an `<h3>` heading (already
+    escaped by `heading`) over its charts side by side."""
+    parts = [f'<p class="note">{esc(note)}</p>']
+    for key, g in frame.groupby(by, sort=False):
+        parts.append(f"<h3>{heading(key, g)}</h3>")
+        parts.append(f'<div class="charts">{"".join(draw(g))}</div>')
+    return "".join(parts)
+
+
 def confusion(d: ReportData) -> str:
     if d.confusion.empty:
         return empty("no confusion rows for the best contender or the DNN baseline")
-    parts = [f'<p class="note">{esc("Summed over repeats × folds at each panel’s largest ratio; each row is normalised by its true class (cells show the share, tooltips the count).")}</p>']
-    for (role, cont), g in d.confusion.groupby(["role", "contender"], sort=False):
-        parts.append(f"<h3>{esc(role)}: {esc(cont)}</h3>")
+
+    def draw(g: pd.DataFrame) -> list[str]:
         charts = []
         for panel, gp in g.groupby("panel", sort=False):
             labels = list(pd.unique(gp["true_label"]))
@@ -231,16 +242,19 @@ def confusion(d: ReportData) -> str:
             charts.append(grid_chart(labels, labels, cells,
                                      f"{panel} at ratio {float(gp['ratio'].iloc[0]):g}",
                                      "true class", "predicted class", cell_w=60, label_w=120))
-        parts.append(f'<div class="charts">{"".join(charts)}</div>')
-    return "".join(parts)
+        return charts
+
+    return panel_groups(d.confusion, ["role", "contender"],
+                        "Summed over repeats × folds at each panel’s largest ratio; each row is "
+                        "normalised by its true class (cells show the share, tooltips the count).",
+                        lambda key, g: f"{esc(key[0])}: {esc(key[1])}", draw)
 
 
 def curves(d: ReportData) -> str:
     if d.curves.empty:
         return empty("no learning curves (curves table) for the drawn contenders")
-    parts = [f'<p class="note">{esc("Mean over repeats × folds at each panel’s largest ratio (folds that stopped early drop out of later steps). Solid: train, dashed: validation.")}</p>']
-    for (cont, panel), g in d.curves.groupby(["contender", "panel"], sort=False):
-        parts.append(f"<h3>{esc(cont)} — {esc(panel)} at ratio {float(g['ratio'].iloc[0]):g}</h3>")
+
+    def draw(g: pd.DataFrame) -> list[str]:
         charts = []
         for metric in pd.unique(g["metric"]):
             gm = g[g["metric"] == metric]
@@ -252,8 +266,13 @@ def curves(d: ReportData) -> str:
                                          list(gs["value"]), dash=dash, colour=colour))
             charts.append(line_chart(series, Axis("step (epoch / round)"), Axis(str(metric)),
                                      f"{metric}", width=400, height=240, legend_width=80))
-        parts.append(f'<div class="charts">{"".join(charts)}</div>')
-    return "".join(parts)
+        return charts
+
+    return panel_groups(d.curves, ["contender", "panel"],
+                        "Mean over repeats × folds at each panel’s largest ratio (folds that "
+                        "stopped early drop out of later steps). Solid: train, dashed: validation.",
+                        lambda key, g: f"{esc(key[0])} — {esc(key[1])} at ratio "
+                                       f"{float(g['ratio'].iloc[0]):g}", draw)
 
 
 def time_quality(d: ReportData) -> str:

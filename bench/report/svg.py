@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 # Okabe-Ito and Tableau colours: distinguishable, also for colour-blind readers; dashes repeat
@@ -121,6 +121,32 @@ def _scale(values: list[float], axis: Axis, a: float, b: float):  # noqa: ANN202
     return to, [t for t in ticks if (t > 0 or not axis.log)]
 
 
+def _frame(title: str, box: tuple[float, float, float, float], height: float,
+           x: tuple[Callable[[float], float], list[float]],
+           y: tuple[Callable[[float], float], list[float]], labels: tuple[str, str],
+           x_marks: bool) -> list[str]:
+    """The plot area of an x-y chart: bold title, the frame, tick labels (and, with `x_marks`,
+    tick marks below the x axis), horizontal grid lines and both axis labels."""
+    left, right, top, bottom = box
+    (fx, xticks), (fy, yticks) = x, y
+    body = [text(left, 14, title, extra=' font-weight="bold"'),
+            f'<rect x="{num(left)}" y="{num(top)}" width="{num(right - left)}" '
+            f'height="{num(bottom - top)}" fill="none" stroke="#999"/>']
+    for t in xticks:
+        if x_marks:
+            body.append(f'<line x1="{num(fx(t))}" y1="{num(bottom)}" x2="{num(fx(t))}" '
+                        f'y2="{num(bottom + 4)}" stroke="#999"/>')
+        body.append(text(fx(t), bottom + 15, f"{t:g}", "middle"))
+    for t in yticks:
+        body.append(f'<line x1="{num(left)}" y1="{num(fy(t))}" x2="{num(right)}" '
+                    f'y2="{num(fy(t))}" stroke="#eee"/>')
+        body.append(text(left - 4, fy(t) + 4, f"{t:g}", "end"))
+    body.append(text((left + right) / 2, height - 6, labels[0], "middle"))
+    body.append(text(12, (top + bottom) / 2, labels[1], "middle",
+                     f' transform="rotate(-90 12 {num((top + bottom) / 2)})"'))
+    return body
+
+
 def legend(names: Sequence[str], styles: Sequence[tuple[str, str]], x: float, y: float) -> list[str]:
     out = []
     for i, (name, (colour, dash)) in enumerate(zip(names, styles)):
@@ -141,20 +167,8 @@ def line_chart(series: Sequence[Series], x_axis: Axis, y_axis: Axis, title: str,
     ys = [v for s in series for v in (*s.y, *(s.lo or ()), *(s.hi or ()))] + [v for v, _ in hlines]
     fx, xticks = _scale(xs, x_axis, left, right)
     fy, yticks = _scale(ys, y_axis, bottom, top)
-    body = [text(left, 14, title, extra=' font-weight="bold"'),
-            f'<rect x="{num(left)}" y="{num(top)}" width="{num(right - left)}" '
-            f'height="{num(bottom - top)}" fill="none" stroke="#999"/>']
-    for t in xticks:
-        body.append(f'<line x1="{num(fx(t))}" y1="{num(bottom)}" x2="{num(fx(t))}" '
-                    f'y2="{num(bottom + 4)}" stroke="#999"/>')
-        body.append(text(fx(t), bottom + 15, f"{t:g}", "middle"))
-    for t in yticks:
-        body.append(f'<line x1="{num(left)}" y1="{num(fy(t))}" x2="{num(right)}" '
-                    f'y2="{num(fy(t))}" stroke="#eee"/>')
-        body.append(text(left - 4, fy(t) + 4, f"{t:g}", "end"))
-    body.append(text((left + right) / 2, height - 6, x_axis.label, "middle"))
-    body.append(text(12, (top + bottom) / 2, y_axis.label, "middle",
-                     f' transform="rotate(-90 12 {num((top + bottom) / 2)})"'))
+    body = _frame(title, (left, right, top, bottom), height, (fx, xticks), (fy, yticks),
+                  (x_axis.label, y_axis.label), x_marks=True)
     for value, label in hlines:
         if math.isfinite(value):
             body.append(f'<line x1="{num(left)}" y1="{num(fy(value))}" x2="{num(right)}" '
@@ -253,18 +267,8 @@ def scatter(points: Sequence[tuple[str, float, float, bool]], x_axis: Axis, y_ax
     left, right, top, bottom = 52, width - 14, 22, height - 36
     fx, xticks = _scale([p[1] for p in points], x_axis, left, right)
     fy, yticks = _scale([p[2] for p in points], y_axis, bottom, top)
-    body = [text(left, 14, title, extra=' font-weight="bold"'),
-            f'<rect x="{num(left)}" y="{num(top)}" width="{num(right - left)}" '
-            f'height="{num(bottom - top)}" fill="none" stroke="#999"/>']
-    for t in xticks:
-        body.append(text(fx(t), bottom + 15, f"{t:g}", "middle"))
-    for t in yticks:
-        body.append(f'<line x1="{num(left)}" y1="{num(fy(t))}" x2="{num(right)}" '
-                    f'y2="{num(fy(t))}" stroke="#eee"/>')
-        body.append(text(left - 4, fy(t) + 4, f"{t:g}", "end"))
-    body.append(text((left + right) / 2, height - 6, x_axis.label, "middle"))
-    body.append(text(12, (top + bottom) / 2, y_axis.label, "middle",
-                     f' transform="rotate(-90 12 {num((top + bottom) / 2)})"'))
+    body = _frame(title, (left, right, top, bottom), height, (fx, xticks), (fy, yticks),
+                  (x_axis.label, y_axis.label), x_marks=False)
     ok = [p for p in points if _finite(p[1], p[2], x_axis)]
     front = sorted((p for p in ok if p[3]), key=lambda p: p[1])
     if len(front) > 1:
