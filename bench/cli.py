@@ -20,6 +20,12 @@ from bench.core.errors import BenchError
 console = Console(stderr=True, emoji=False)
 
 
+def say(message: str) -> None:
+    """A message on stderr exactly as written: no markup, no highlighting, never cut at the
+    terminal width (paths and user names may hold `[`, `<`, digits)."""
+    console.print(Text(message), highlight=False, soft_wrap=True)
+
+
 def stdout() -> Console:
     return Console(emoji=False)
 
@@ -125,7 +131,7 @@ def run(
         try:
             show_summary_of(rp.store.path, metric=rp.suite.metric)
         except BenchError as exc:  # the run itself succeeded: say why there is no summary
-            console.print(Text(f"no summary: {exc}"), highlight=False, soft_wrap=True)
+            say(f"no summary: {exc}")
     if summary.interrupted:
         raise typer.Exit(summary.exit_code)
 
@@ -155,7 +161,7 @@ def show_leaderboard(store: Path, metric: Optional[str] = None, by: Optional[str
         console.print(Text(f"… {view.board.attrs['hidden']} more configuration(s) below the top "
                            f"{top} of their slice"), highlight=False)
     for note in view.notes:
-        console.print(Text(note), highlight=False, soft_wrap=True)
+        say(note)
     for value, wide in view.per_class:
         print_table(frame_table(wide, f"Per-class {value} (mean over repeats × folds, per dataset)"))
 
@@ -327,8 +333,7 @@ def report_cmd(
     from bench.commands.report import build_report
 
     result = build_report(store, output, metric=metric, contender=contender, where=where)
-    console.print(Text(f"report written: {result.path} ({result.n_bytes / 1024:.0f} KiB)"),
-                  highlight=False, soft_wrap=True)
+    say(f"report written: {result.path} ({result.n_bytes / 1024:.0f} KiB)")
 
 
 @app.command("select")
@@ -360,9 +365,8 @@ def select_cmd(
                     alpha=alpha, prefer=prefer, tolerance=tolerance)
     write_record(record, output, json_path)
     written = f"{output}" + (f" and {json_path}" if json_path else "")
-    console.print(Text(f"decision: {record.chosen} ({len(record.not_worse)} not significantly "
-                       f"worse, {len(record.caveats)} caveat(s)); written to {written}"),
-                  highlight=False, soft_wrap=True)
+    say(f"decision: {record.chosen} ({len(record.not_worse)} not significantly "
+        f"worse, {len(record.caveats)} caveat(s)); written to {written}")
 
 
 data_app = typer.Typer(no_args_is_help=True, help="The local data cache (offline datasets).")
@@ -380,8 +384,7 @@ def data_fetch_cmd(
 
     got = fetch_data(source, force=force)
     how = "downloaded" if got.downloaded else "already in the cache (checksum verified)"
-    console.print(Text(f"{got.source}: {got.path} {how}; {got.n_sets} sets readable"),
-                  highlight=False, soft_wrap=True)
+    say(f"{got.source}: {got.path} {how}; {got.n_sets} sets readable")
 
 
 baseline_app = typer.Typer(no_args_is_help=True, help="The committed CI baseline store.")
