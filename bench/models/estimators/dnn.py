@@ -13,7 +13,6 @@ its import time and memory.
 from __future__ import annotations
 
 import copy
-from numbers import Integral
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,6 +27,14 @@ from bench.models.estimators.fitting import (
     standard_stats,
     standardize,
     validation_rows,
+)
+from bench.models.estimators.param_checks import (
+    check_class_weight,
+    check_hidden,
+    check_optional_ints,
+    check_positive_ints,
+    check_rules,
+    store_params,
 )
 from bench.models.estimators.torch_utils import (
     macro_f1_from_confusion,
@@ -91,49 +98,21 @@ class DNNClassifier(ClassifierMixin, BaseEstimator):
         n_threads: int | None = None,
         verbose: bool = False,
     ) -> None:
-        self.hidden = hidden
-        self.dropout = dropout
-        self.learning_rate = learning_rate
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.lr_patience = lr_patience
-        self.lr_factor = lr_factor
-        self.weight_decay = weight_decay
-        self.loss = loss
-        self.focal_gamma = focal_gamma
-        self.class_weight = class_weight
-        self.device = device
-        self.random_state = random_state
-        self.n_threads = n_threads
-        self.verbose = verbose
+        store_params(self, locals())
 
     # ------------------------------------------------------------------ validation helpers
     def _check_params(self) -> None:
         """Fail before any work with a message naming the parameter (no logic in __init__)."""
-        hidden = tuple(self.hidden)
-        if not all(isinstance(h, Integral) and h > 0 for h in hidden):
-            raise ValueError(f"hidden must be a sequence of positive ints; got {self.hidden!r}.")
-        for name in ("batch_size", "max_epochs"):
-            value = getattr(self, name)
-            if not isinstance(value, Integral) or value < 1:
-                raise ValueError(f"{name} must be a positive int; got {value!r}.")
-        for name in ("patience", "lr_patience"):
-            value = getattr(self, name)
-            if value is not None and (not isinstance(value, Integral) or value < 0):
-                raise ValueError(f"{name} must be None or an int >= 0; got {value!r}.")
-        rules = [("dropout", 0.0 <= self.dropout < 1.0, "in [0, 1)"),
-                 ("learning_rate", self.learning_rate > 0, "> 0"),
-                 ("lr_factor", 0.0 < self.lr_factor < 1.0, "in (0, 1)"),
-                 ("weight_decay", self.weight_decay >= 0, ">= 0"),
-                 ("loss", self.loss in _LOSSES, f"one of {_LOSSES}"),
-                 ("focal_gamma", self.focal_gamma >= 0, ">= 0")]
-        for name, ok, rule in rules:
-            if not ok:
-                raise ValueError(f"{name} must be {rule}; got {getattr(self, name)!r}.")
-        cw = self.class_weight
-        if not (cw is None or cw == "balanced" or isinstance(cw, dict)):
-            raise ValueError(f"class_weight must be None, 'balanced' or a dict; got {cw!r}.")
+        check_hidden(self.hidden)
+        check_positive_ints(self, ("batch_size", "max_epochs"))
+        check_optional_ints(self, ("patience", "lr_patience"))
+        check_rules(self, [("dropout", 0.0 <= self.dropout < 1.0, "in [0, 1)"),
+                           ("learning_rate", self.learning_rate > 0, "> 0"),
+                           ("lr_factor", 0.0 < self.lr_factor < 1.0, "in (0, 1)"),
+                           ("weight_decay", self.weight_decay >= 0, ">= 0"),
+                           ("loss", self.loss in _LOSSES, f"one of {_LOSSES}"),
+                           ("focal_gamma", self.focal_gamma >= 0, ">= 0")])
+        check_class_weight(self.class_weight)
 
     def _standardize(self, X: np.ndarray) -> np.ndarray:
         """Scale with training statistics; networks train poorly on raw feature scales."""

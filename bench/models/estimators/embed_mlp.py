@@ -11,11 +11,17 @@ sets; it answers "is it the MLP or the imbalance?" with one component changed.
 from __future__ import annotations
 
 import warnings
-from numbers import Integral
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from bench.models.estimators.param_checks import (
+    check_choices,
+    check_hidden,
+    check_positive_ints,
+    check_rules,
+    store_params,
+)
 from bench.models.estimators.tabular_net import TabularNetClassifier
 
 if TYPE_CHECKING:
@@ -87,40 +93,14 @@ class EmbeddingMLPClassifier(TabularNetClassifier):
         n_threads: int | None = None,
         verbose: bool = False,
     ) -> None:
-        self.embedding = embedding
-        self.d_embedding = d_embedding
-        self.n_frequencies = n_frequencies
-        self.frequency_init_scale = frequency_init_scale
-        self.lite = lite
-        self.n_bins = n_bins
-        self.hidden = hidden
-        self.dropout = dropout
-        self.preprocessing = preprocessing
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.class_weight = class_weight
-        self.device = device
-        self.random_state = random_state
-        self.n_threads = n_threads
-        self.verbose = verbose
+        store_params(self, locals())
 
     def _check_own_params(self) -> None:
-        if self.embedding not in EMBEDDINGS:
-            raise ValueError(f"embedding must be one of {EMBEDDINGS}; got {self.embedding!r}.")
-        for name in ("d_embedding", "n_frequencies", "n_bins"):
-            value = getattr(self, name)
-            if not isinstance(value, Integral) or value < 1:
-                raise ValueError(f"{name} must be a positive int; got {value!r}.")
-        if not all(isinstance(h, Integral) and h > 0 for h in tuple(self.hidden)):
-            raise ValueError(f"hidden must be a sequence of positive ints; got {self.hidden!r}.")
-        if not 0.0 <= self.dropout < 1.0:
-            raise ValueError(f"dropout must be in [0, 1); got {self.dropout!r}.")
-        if not self.frequency_init_scale > 0:
-            raise ValueError(
-                f"frequency_init_scale must be > 0; got {self.frequency_init_scale!r}.")
+        check_choices(self, [("embedding", EMBEDDINGS)])
+        check_positive_ints(self, ("d_embedding", "n_frequencies", "n_bins"))
+        check_hidden(self.hidden)
+        check_rules(self, [("dropout", 0.0 <= self.dropout < 1.0, "in [0, 1)"),
+                           ("frequency_init_scale", self.frequency_init_scale > 0, "> 0")])
 
     def _build(self, X: np.ndarray, n_classes: int) -> torch.nn.Module:
         from torch import nn

@@ -31,6 +31,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from bench.models.estimators.param_checks import (
+    check_choices,
+    check_hidden,
+    check_rules,
+    store_params,
+)
 from bench.models.estimators.tabular_net import TabularNetClassifier
 
 if TYPE_CHECKING:
@@ -98,51 +104,21 @@ class RealMLPClassifier(TabularNetClassifier):
         n_threads: int | None = None,
         verbose: bool = False,
     ) -> None:
-        self.hidden = hidden
-        self.activation = activation
-        self.parametric_activation = parametric_activation
-        self.embedding = embedding
-        self.plr_sigma = plr_sigma
-        self.plr_hidden_1 = plr_hidden_1
-        self.plr_hidden_2 = plr_hidden_2
-        self.dropout = dropout
-        self.dropout_schedule = dropout_schedule
-        self.label_smoothing = label_smoothing
-        self.lr_schedule = lr_schedule
-        self.wd_schedule = wd_schedule
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.class_weight = class_weight
-        self.device = device
-        self.random_state = random_state
-        self.n_threads = n_threads
-        self.verbose = verbose
+        store_params(self, locals())
 
     def _check_own_params(self) -> None:
-        if not all(isinstance(h, Integral) and h > 0 for h in tuple(self.hidden)) or \
-                not tuple(self.hidden):
-            raise ValueError(f"hidden must be a non-empty sequence of positive ints; "
-                             f"got {self.hidden!r}.")
-        choices = [("activation", ACTIVATIONS), ("embedding", ("pbld", "none")),
-                   ("dropout_schedule", SCHEDULES), ("lr_schedule", SCHEDULES),
-                   ("wd_schedule", SCHEDULES)]
-        for name, allowed in choices:
-            if getattr(self, name) not in allowed:
-                raise ValueError(f"{name} must be one of {allowed}; got {getattr(self, name)!r}.")
+        check_hidden(self.hidden, non_empty=True)
+        check_choices(self, [("activation", ACTIVATIONS), ("embedding", ("pbld", "none")),
+                             ("dropout_schedule", SCHEDULES), ("lr_schedule", SCHEDULES),
+                             ("wd_schedule", SCHEDULES)])
         for name in ("plr_hidden_1", "plr_hidden_2"):
             value = getattr(self, name)
             if not isinstance(value, Integral) or value < (2 if name == "plr_hidden_2" else 1):
                 raise ValueError(f"{name} must be an int >= "
                                  f"{2 if name == 'plr_hidden_2' else 1}; got {value!r}.")
-        if not 0.0 <= self.dropout < 1.0:
-            raise ValueError(f"dropout must be in [0, 1); got {self.dropout!r}.")
-        if not 0.0 <= self.label_smoothing < 1.0:
-            raise ValueError(f"label_smoothing must be in [0, 1); got {self.label_smoothing!r}.")
-        if not self.plr_sigma > 0:
-            raise ValueError(f"plr_sigma must be > 0; got {self.plr_sigma!r}.")
+        check_rules(self, [("dropout", 0.0 <= self.dropout < 1.0, "in [0, 1)"),
+                           ("label_smoothing", 0.0 <= self.label_smoothing < 1.0, "in [0, 1)"),
+                           ("plr_sigma", self.plr_sigma > 0, "> 0")])
 
     def _fit_preprocessing(self, X: np.ndarray, seed: int) -> None:
         self.median_, self.scale_ = robust_scale(X)

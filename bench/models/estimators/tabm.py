@@ -11,12 +11,18 @@ is the network a serious engineer tries after the plain MLP.
 
 from __future__ import annotations
 
-from numbers import Integral
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from bench.models.estimators.embed_mlp import numeric_embeddings
+from bench.models.estimators.param_checks import (
+    check_choices,
+    check_optional_ints,
+    check_positive_ints,
+    check_rules,
+    store_params,
+)
 from bench.models.estimators.tabular_net import TabularNetClassifier
 
 if TYPE_CHECKING:
@@ -62,41 +68,13 @@ class TabMClassifier(TabularNetClassifier):
         n_threads: int | None = None,
         verbose: bool = False,
     ) -> None:
-        self.k = k
-        self.arch_type = arch_type
-        self.n_blocks = n_blocks
-        self.d_block = d_block
-        self.dropout = dropout
-        self.num_embeddings = num_embeddings
-        self.d_embedding = d_embedding
-        self.n_bins = n_bins
-        self.preprocessing = preprocessing
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.class_weight = class_weight
-        self.device = device
-        self.random_state = random_state
-        self.n_threads = n_threads
-        self.verbose = verbose
+        store_params(self, locals())
 
     def _check_own_params(self) -> None:
-        for name in ("k", "d_block", "d_embedding", "n_bins"):
-            value = getattr(self, name)
-            if not isinstance(value, Integral) or value < 1:
-                raise ValueError(f"{name} must be a positive int; got {value!r}.")
-        if self.n_blocks is not None and (not isinstance(self.n_blocks, Integral)
-                                          or self.n_blocks < 1):
-            raise ValueError(f"n_blocks must be None or a positive int; got {self.n_blocks!r}.")
-        if self.arch_type not in ARCH_TYPES:
-            raise ValueError(f"arch_type must be one of {ARCH_TYPES}; got {self.arch_type!r}.")
-        if self.num_embeddings not in NUM_EMBEDDINGS:
-            raise ValueError(f"num_embeddings must be one of {NUM_EMBEDDINGS}; "
-                             f"got {self.num_embeddings!r}.")
-        if not 0.0 <= self.dropout < 1.0:
-            raise ValueError(f"dropout must be in [0, 1); got {self.dropout!r}.")
+        check_positive_ints(self, ("k", "d_block", "d_embedding", "n_bins"))
+        check_optional_ints(self, ("n_blocks",), minimum=1)
+        check_choices(self, [("arch_type", ARCH_TYPES), ("num_embeddings", NUM_EMBEDDINGS)])
+        check_rules(self, [("dropout", 0.0 <= self.dropout < 1.0, "in [0, 1)")])
 
     def _build(self, X: np.ndarray, n_classes: int) -> torch.nn.Module:
         import tabm

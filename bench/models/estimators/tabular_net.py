@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 import math
-from numbers import Integral
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -34,6 +33,13 @@ from bench.models.estimators.fitting import (
     standard_stats,
     standardize,
     validation_rows,
+)
+from bench.models.estimators.param_checks import (
+    check_choices,
+    check_class_weight,
+    check_optional_ints,
+    check_positive_ints,
+    check_rules,
 )
 from bench.models.estimators.torch_utils import (
     macro_f1_from_confusion,
@@ -115,23 +121,13 @@ class TabularNetClassifier(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ validation
     def _check_params(self) -> None:
-        for name in ("batch_size", "max_epochs"):
-            value = getattr(self, name)
-            if not isinstance(value, Integral) or value < 1:
-                raise ValueError(f"{name} must be a positive int; got {value!r}.")
-        if self.patience is not None and (not isinstance(self.patience, Integral)
-                                          or self.patience < 0):
-            raise ValueError(f"patience must be None or an int >= 0; got {self.patience!r}.")
-        if not self.learning_rate > 0:
-            raise ValueError(f"learning_rate must be > 0; got {self.learning_rate!r}.")
-        if not self.weight_decay >= 0:
-            raise ValueError(f"weight_decay must be >= 0; got {self.weight_decay!r}.")
-        cw = self.class_weight
-        if not (cw is None or cw == "balanced" or isinstance(cw, dict)):
-            raise ValueError(f"class_weight must be None, 'balanced' or a dict; got {cw!r}.")
-        if getattr(self, "preprocessing", "standard") not in PREPROCESSING:
-            raise ValueError(f"preprocessing must be one of {PREPROCESSING}; "
-                             f"got {self.preprocessing!r}.")
+        check_positive_ints(self, ("batch_size", "max_epochs"))
+        check_optional_ints(self, ("patience",))
+        check_rules(self, [("learning_rate", self.learning_rate > 0, "> 0"),
+                           ("weight_decay", self.weight_decay >= 0, ">= 0")])
+        check_class_weight(self.class_weight)
+        if hasattr(self, "preprocessing"):
+            check_choices(self, [("preprocessing", PREPROCESSING)])
         self._check_own_params()
 
     # ------------------------------------------------------------------ fit
