@@ -63,44 +63,49 @@ def _net_kwargs(params: dict[str, Any], ctx: ModelContext) -> dict[str, Any]:
     return {**p, "device": ctx.device, "random_state": ctx.seed, "n_threads": ctx.n_threads}
 
 
-@model("realmlp", "dnn",
-       {"hidden": [256, 256, 256], "activation": "selu", "parametric_activation": True,
-        "embedding": "pbld", "plr_sigma": 0.1, "plr_hidden_1": 16, "plr_hidden_2": 4,
-        "dropout": 0.15, "dropout_schedule": "flat_cos", "label_smoothing": 0.1,
-        "lr_schedule": "coslog4", "wd_schedule": "flat_cos", "learning_rate": 0.04,
-        "weight_decay": 0.02, "batch_size": 256, "max_epochs": 256, "patience": None},
-       eval_set=True, library="PyTorch (RealMLP-TD recipe)", gpu="device='cuda'",
-       check=_choice_check("realmlp"),
-       description="RealMLP-TD (Holzmüller et al. 2024): robust scaling + smooth clipping, "
-                   "PBLD embeddings, NTK layers, label smoothing, coslog4 schedule")
+def _network(name: str, params: dict[str, Any], *, library: str, description: str):
+    """The registration every modern network shares: family ``dnn`` (compared with the
+    baseline), validation rows for early stopping, cuda, and the suite-time choice check."""
+    return model(name, "dnn", params, eval_set=True, library=library, gpu="device='cuda'",
+                 check=_choice_check(name), description=description)
+
+
+@_network("realmlp",
+          {"hidden": [256, 256, 256], "activation": "selu", "parametric_activation": True,
+           "embedding": "pbld", "plr_sigma": 0.1, "plr_hidden_1": 16, "plr_hidden_2": 4,
+           "dropout": 0.15, "dropout_schedule": "flat_cos", "label_smoothing": 0.1,
+           "lr_schedule": "coslog4", "wd_schedule": "flat_cos", "learning_rate": 0.04,
+           "weight_decay": 0.02, "batch_size": 256, "max_epochs": 256, "patience": None},
+          library="PyTorch (RealMLP-TD recipe)",
+          description="RealMLP-TD (Holzmüller et al. 2024): robust scaling + smooth clipping, "
+                      "PBLD embeddings, NTK layers, label smoothing, coslog4 schedule")
 def realmlp(params: dict[str, Any], ctx: ModelContext) -> Any:
     from bench.models.estimators.realmlp import RealMLPClassifier
 
     return RealMLPClassifier(**_net_kwargs(params, ctx))
 
 
-@model("tabm", "dnn",
-       {"k": 32, "arch_type": "tabm", "n_blocks": None, "d_block": 512, "dropout": 0.1,
-        "num_embeddings": "none", "d_embedding": 16, "n_bins": 48, "preprocessing": "quantile",
-        "learning_rate": 2e-3, "weight_decay": 3e-4, "batch_size": 256, "max_epochs": 200,
-        "patience": 16},
-       eval_set=True, library="tabm (PyTorch)", gpu="device='cuda'", check=_choice_check("tabm"),
-       description="TabM (Gorishniy et al. 2024): k=32 weight-sharing MLPs trained at once")
+@_network("tabm",
+          {"k": 32, "arch_type": "tabm", "n_blocks": None, "d_block": 512, "dropout": 0.1,
+           "num_embeddings": "none", "d_embedding": 16, "n_bins": 48, "preprocessing": "quantile",
+           "learning_rate": 2e-3, "weight_decay": 3e-4, "batch_size": 256, "max_epochs": 200,
+           "patience": 16},
+          library="tabm (PyTorch)",
+          description="TabM (Gorishniy et al. 2024): k=32 weight-sharing MLPs trained at once")
 def tabm(params: dict[str, Any], ctx: ModelContext) -> Any:
     from bench.models.estimators.tabm import TabMClassifier
 
     return TabMClassifier(**_net_kwargs(params, ctx))
 
 
-@model("mlp_plr", "dnn",
-       {"embedding": "periodic", "d_embedding": 24, "n_frequencies": 48,
-        "frequency_init_scale": 0.01, "lite": False, "n_bins": 48, "hidden": [256, 256, 256],
-        "dropout": 0.1, "preprocessing": "quantile", "learning_rate": 1e-3,
-        "weight_decay": 1e-5, "batch_size": 256, "max_epochs": 200, "patience": 16},
-       eval_set=True, library="rtdl-num-embeddings (PyTorch)", gpu="device='cuda'",
-       check=_choice_check("mlp_plr"),
-       description="MLP on periodic (PLR) or piecewise-linear numerical embeddings "
-                   "(Gorishniy et al. 2022)")
+@_network("mlp_plr",
+          {"embedding": "periodic", "d_embedding": 24, "n_frequencies": 48,
+           "frequency_init_scale": 0.01, "lite": False, "n_bins": 48, "hidden": [256, 256, 256],
+           "dropout": 0.1, "preprocessing": "quantile", "learning_rate": 1e-3,
+           "weight_decay": 1e-5, "batch_size": 256, "max_epochs": 200, "patience": 16},
+          library="rtdl-num-embeddings (PyTorch)",
+          description="MLP on periodic (PLR) or piecewise-linear numerical embeddings "
+                      "(Gorishniy et al. 2022)")
 def mlp_plr(params: dict[str, Any], ctx: ModelContext) -> Any:
     from bench.models.estimators.embed_mlp import EmbeddingMLPClassifier
 
