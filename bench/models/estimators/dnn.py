@@ -37,6 +37,7 @@ from bench.models.estimators.param_checks import (
     store_params,
 )
 from bench.models.estimators.torch_utils import (
+    eval_forward,
     macro_f1_from_confusion,
     per_sample_loss,
     resolve_device,
@@ -289,17 +290,9 @@ class DNNClassifier(ClassifierMixin, BaseEstimator):
         """Batched forward pass in eval mode (dropout off); bounds activation memory."""
         import torch
 
-        model = self.model_
-        was_training = model.training
-        model.eval()
-        try:
-            with torch.inference_mode():
-                X_t = torch.from_numpy(Xs)
-                out = [model(X_t[i:i + _PREDICT_BATCH].to(device))
-                       for i in range(0, Xs.shape[0], _PREDICT_BATCH)]
-                return torch.cat(out) if out else torch.empty((0, len(self.classes_)))
-        finally:
-            model.train(was_training)
+        out = eval_forward(self.model_, Xs, device, _PREDICT_BATCH)
+        with torch.inference_mode():
+            return torch.cat(out) if out else torch.empty((0, len(self.classes_)))
 
     # ------------------------------------------------------------------ predict
     def predict_proba(self, X: Any) -> np.ndarray:

@@ -42,6 +42,7 @@ from bench.models.estimators.param_checks import (
     check_rules,
 )
 from bench.models.estimators.torch_utils import (
+    eval_forward,
     macro_f1_from_confusion,
     resolve_device,
     seeded_torch,
@@ -254,20 +255,12 @@ class TabularNetClassifier(ClassifierMixin, BaseEstimator):
         """Batched forward pass in eval mode; float64 softmax averaged over members."""
         import torch
 
-        model = self.model_
-        was_training = model.training
-        model.eval()
-        try:
-            with torch.inference_mode():
-                X_t = torch.from_numpy(Xs)
-                bs = self._predict_batch
-                out = [_mean_proba(model(X_t[i:i + bs].to(device)).double()).cpu()
-                       for i in range(0, Xs.shape[0], bs)]
-                if not out:
-                    return np.empty((0, len(self.classes_)))
-                return torch.cat(out).numpy()
-        finally:
-            model.train(was_training)
+        out = eval_forward(self.model_, Xs, device, self._predict_batch,
+                           head=lambda logits: _mean_proba(logits.double()).cpu())
+        if not out:
+            return np.empty((0, len(self.classes_)))
+        with torch.inference_mode():
+            return torch.cat(out).numpy()
 
     # ------------------------------------------------------------------ predict
     def predict_proba(self, X: Any) -> np.ndarray:

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -66,6 +66,25 @@ def resolve_device(device: str) -> str:
             )
         return device
     raise ValueError(f"device must be 'auto', 'cpu' or 'cuda[:N]'; got {device!r}.")
+
+
+def eval_forward(model: torch.nn.Module, Xs: np.ndarray, device: str, batch_rows: int,
+                 head: Callable[[torch.Tensor], torch.Tensor] | None = None) -> list[torch.Tensor]:
+    """Forward pass in ``batch_rows`` slices, in eval mode (dropout off) without autograd,
+    each slice's output through ``head``; bounds activation memory and restores the module's
+    training flag."""
+    import torch
+
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.inference_mode():
+            X_t = torch.from_numpy(Xs)
+            outs = [model(X_t[i:i + batch_rows].to(device))
+                    for i in range(0, Xs.shape[0], batch_rows)]
+            return outs if head is None else [head(out) for out in outs]
+    finally:
+        model.train(was_training)
 
 
 def per_sample_loss(
