@@ -26,6 +26,12 @@ def say(message: str) -> None:
     console.print(Text(message), highlight=False, soft_wrap=True)
 
 
+# Parameters that several commands take, declared once so their help reads the same everywhere.
+StoreDir = Annotated[Path, typer.Argument(help="results store directory")]
+WhereCells = Annotated[Optional[list[str]], typer.Option(
+    help="only cells matching k=v[,k2=v2] (v1|v2 for alternatives; repeatable)")]
+
+
 def stdout() -> Console:
     return Console(emoji=False)
 
@@ -184,7 +190,7 @@ def show_summary_of(store: Path, metric: Optional[str] = None, contender: Option
 
 @app.command("summary")
 def summary_cmd(
-    store: Annotated[Path, typer.Argument(help="results store directory")] = Path("results/quick"),
+    store: StoreDir = Path("results/quick"),
     metric: Annotated[Optional[str], typer.Option(help="metric to rank by (default: the suite's)")] = None,
     contender: Annotated[Optional[str], typer.Option(
         help="what is being chosen: comma-separated axes of model, sampler, decomposition, "
@@ -209,7 +215,7 @@ def summary_cmd(
 
 @app.command("leaderboard")
 def leaderboard_cmd(
-    store: Annotated[Path, typer.Argument(help="results store directory")] = Path("results/quick"),
+    store: StoreDir = Path("results/quick"),
     metric: Annotated[Optional[str], typer.Option(help="metric to rank by (default: the suite's)")] = None,
     by: Annotated[Optional[str], typer.Option(help="comma-separated slice columns, e.g. ratio,sampler")] = None,
     per_class: Annotated[Optional[str], typer.Option(
@@ -228,7 +234,7 @@ def leaderboard_cmd(
 
 @app.command("rescore")
 def rescore_cmd(
-    store: Annotated[Path, typer.Argument(help="results store directory")],
+    store: StoreDir,
     metric: Annotated[list[str], typer.Option(help="metric to compute (repeatable)")],
 ) -> None:
     """Compute metrics for every stored cell from its stored predictions, without refitting."""
@@ -318,14 +324,13 @@ def compare_cmd(
 
 @app.command("report")
 def report_cmd(
-    store: Annotated[Path, typer.Argument(help="results store directory")],
+    store: StoreDir,
     output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write")] = Path("report.html"),
     metric: Annotated[Optional[str], typer.Option(help="metric to report (default: the suite's)")] = None,
     contender: Annotated[Optional[str], typer.Option(
         help="contender axes, comma-separated: model, sampler, decomposition, decision, tuning "
              "(default model,sampler)")] = None,
-    where: Annotated[Optional[list[str]], typer.Option(
-        help="only cells matching k=v[,k2=v2] (v1|v2 for alternatives; repeatable)")] = None,
+    where: WhereCells = None,
 ) -> None:
     """Write one self-contained HTML report (inline SVG, works offline): what ran, the summary
     and CD diagram, metric and per-class recall/precision vs ratio, best sampler per model,
@@ -338,7 +343,7 @@ def report_cmd(
 
 @app.command("select")
 def select_cmd(
-    store: Annotated[Path, typer.Argument(help="results store directory")],
+    store: StoreDir,
     output: Annotated[Path, typer.Option("--output", "-o", help="markdown decision record to write")] = Path("decision.md"),
     metric: Annotated[Optional[str], typer.Option(help="metric to decide by (default: the suite's)")] = None,
     contender: Annotated[Optional[str], typer.Option(
@@ -346,8 +351,7 @@ def select_cmd(
              "tuning (default model,sampler)")] = None,
     task: Annotated[Optional[str], typer.Option(
         help="task axes, comma-separated (default: every varying non-contender axis)")] = None,
-    where: Annotated[Optional[list[str]], typer.Option(
-        help="only cells matching k=v[,k2=v2] (v1|v2 for alternatives; repeatable)")] = None,
+    where: WhereCells = None,
     alpha: Annotated[float, typer.Option(help="level of the Wilcoxon-Holm tests")] = 0.05,
     prefer: Annotated[str, typer.Option(
         help="rank: the best mean rank; cost: the cheapest contender not significantly worse "
