@@ -9,51 +9,18 @@ that cannot take class weights (its class_weight cells are planned skips).
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 
 from bench.store import Store, conform_cells
+from tests_helpers import bench_cmd, plugin_env, suite_toml, write_suite
 
-PLUGINS = Path(__file__).parent / "plugins"
-SMALL = """
-name = "report-small"
-folds = 2
-validation = 0.25
-timeout_s = 120
-samplers = ["none", "class_weight"]
-
-[imbalance]
-profile = "step"
-ratios = [1, 5]
-minority = [2]
-
-[[datasets]]
-name = "wine"
-
-[[models]]
-name = "dummy"
-
-[[models]]
-name = "logistic"
-
-[[models]]
-name = "dnn"
-hidden = [16]
-max_epochs = 4
-batch_size = 32
-
-[[models]]
-name = "easy_ensemble"
-n_estimators = 2
-
-[[models]]
-name = "faulty"
-mode = "raise"
-"""
+SMALL = suite_toml("report-small", ["wine"], [
+    "dummy", "logistic", {"name": "dnn", "hidden": [16], "max_epochs": 4, "batch_size": 32},
+    {"name": "easy_ensemble", "n_estimators": 2}, {"name": "faulty", "mode": "raise"}],
+    folds=2, validation=0.25, timeout_s=120, ratios=(1, 5))
 _CACHE: dict[str, Path] = {}
 
 
@@ -61,13 +28,10 @@ def small_store(root: Path) -> Path:
     """Run SMALL once into `root` (later calls return the same store)."""
     if "small" in _CACHE:
         return _CACHE["small"]
-    suite = root / "small.toml"
-    suite.write_text(SMALL)
+    suite = write_suite(root, SMALL, "small.toml")
     store = root / "store"
-    env = {**os.environ, "BENCH_PLUGINS": "faulty_plugins",
-           "PYTHONPATH": os.pathsep.join([str(PLUGINS), os.environ.get("PYTHONPATH", "")])}
-    out = subprocess.run([sys.executable, "-m", "bench", "run", str(suite), "--results",
-                          str(store), "--workers", "0", "--no-leaderboard"], env=env,
+    out = subprocess.run(bench_cmd("run", str(suite), "--results", str(store), "--workers", "0",
+                                   "--no-leaderboard"), env=plugin_env("faulty_plugins"),
                          capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     _CACHE["small"] = store

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -13,13 +12,12 @@ import pandas as pd
 import pytest
 
 from bench.store import Store
-
-PLUGINS = Path(__file__).resolve().parent / "plugins"
+from tests_helpers import bench_cmd, plugin_env, suite_toml, write_suite
 
 
 def bench(*args: str, env: dict | None = None, timeout: float = 300,
           cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bench", *args], capture_output=True, text=True,
+    return subprocess.run(bench_cmd(*args), capture_output=True, text=True,
                           timeout=timeout, env={**os.environ, "COLUMNS": "200", **(env or {})},
                           cwd=cwd)
 
@@ -44,29 +42,17 @@ def test_run_then_resume_fits_nothing(tiny_suite: Path, tmp_path: Path) -> None:
     assert board.returncode == 0 and "balanced_accuracy" in board.stdout
 
 
-SLOW_SUITE = """
-name = "slow"
-folds = 3
-repeats = 3
-validation = 0.0
-[[datasets]]
-name = "wine"
-[[models]]
-name = "faulty"
-mode = "sleep"
-seconds = 0.8
-"""
+SLOW_SUITE = suite_toml("slow", ["wine"], [{"name": "faulty", "mode": "sleep", "seconds": 0.8}],
+                        validation=0.0, timeout_s=None, samplers=None, ratios=None, repeats=3)
 
 
 @pytest.mark.slow
 def test_sigkill_mid_run_loses_and_recomputes_nothing(tmp_path: Path) -> None:
-    suite = tmp_path / "slow.toml"
-    suite.write_text(SLOW_SUITE)
+    suite = write_suite(tmp_path, SLOW_SUITE)
     store = tmp_path / "store"
-    env = {"BENCH_PLUGINS": "faulty_plugins", "PYTHONPATH": str(PLUGINS)}
-    proc = subprocess.Popen([sys.executable, "-m", "bench", "run", str(suite), "--results",
-                             str(store), "--workers", "1"], env={**os.environ, **env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = plugin_env("faulty_plugins", COLUMNS="200")
+    proc = subprocess.Popen(bench_cmd("run", str(suite), "--results", str(store), "--workers", "1"),
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if len(Store(store).read("cells")) >= 3:  # finished cells in the journal

@@ -18,34 +18,15 @@ from bench.commands.baseline import BaselineError, swap_in, update_baseline
 from bench.cli import app
 from bench.commands.run import run_suite
 from bench.store import TABLES
+from tests_helpers import suite_toml
 
 pytestmark = pytest.mark.slow  # end-to-end runs and fits (make test-fast skips them)
 
 PLUGINS = Path(__file__).resolve().parents[1] / "plugins"
 METRICS = ["macro_f1", "balanced_accuracy", "log_loss"]
 
-SUITE = """
-name = "drift"
-folds = 5
-validation = 0.2
-timeout_s = 120
-metric = "macro_f1"
-samplers = ["none"]
-
-[imbalance]
-profile = "step"
-ratios = [1]
-minority = [2]
-
-[[datasets]]
-name = "wine"
-
-[[models]]
-name = "dummy"
-
-[[models]]
-name = "drifting"
-"""
+SUITE = suite_toml("drift", ["wine"], ["dummy", "drifting"], folds=5, timeout_s=120,
+                   samplers=("none",), ratios=(1,), metric="macro_f1")
 
 
 @pytest.fixture(autouse=True)

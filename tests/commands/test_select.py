@@ -14,44 +14,15 @@ from typer.testing import CliRunner
 from bench.analysis.summary import summarize
 from bench.cli import app
 from bench.commands.run import run_suite
+from tests_helpers import suite_toml
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICK = ROOT / "results" / "baselines" / "quick"
 
-MULTI = """
-name = "multi"
-folds = 2
-validation = 0.2
-timeout_s = 60
-metric = "macro_f1"
-samplers = ["none", "class_weight"]
-
-[imbalance]
-profile = "step"
-ratios = [1, 5]
-minority = [2]
-
-[[datasets]]
-name = "wine"
-
-[[datasets]]
-name = "seed-overlap"
-n_samples = 600
-
-[[datasets]]
-name = "make-classification"
-n_samples = 600
-
-[[models]]
-name = "dummy"
-
-[[models]]
-name = "logistic"
-
-[[models]]
-name = "random_forest"
-n_estimators = 20
-"""
+MULTI = suite_toml("multi", ["wine", {"name": "seed-overlap", "n_samples": 600},
+                           {"name": "make-classification", "n_samples": 600}],
+                   ["dummy", "logistic", {"name": "random_forest", "n_estimators": 20}],
+                   folds=2, ratios=(1, 5), metric="macro_f1")
 
 
 def bench(*args: str, code: int = 0) -> str:

@@ -23,6 +23,7 @@ from bench.report.summary import render_summary
 from bench.store import Store
 
 from report_helpers import EVIL_DATASET, EVIL_MODEL, EVIL_SAMPLER, hostile_store
+from tests_helpers import suite_toml
 
 
 def bench(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -106,31 +107,8 @@ def test_cli_formats_with_hostile_names(evil: Path) -> None:
     assert "Traceback" not in bad.stderr
 
 
-SUITE = """
-name = "two-datasets"
-folds = 3
-validation = 0.2
-timeout_s = 60
-samplers = ["none", "class_weight"]
-
-[imbalance]
-profile = "step"
-ratios = [1, 4]
-minority = [2]
-
-[[datasets]]
-name = "wine"
-
-[[datasets]]
-name = "seed-overlap"
-n_samples = 300
-
-[[models]]
-name = "dummy"
-
-[[models]]
-name = "logistic"
-"""
+SUITE = suite_toml("two-datasets", ["wine", {"name": "seed-overlap", "n_samples": 300}],
+                   ["dummy", "logistic"])
 
 
 @pytest.mark.slow

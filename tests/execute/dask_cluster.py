@@ -18,25 +18,11 @@ from pathlib import Path
 import pytest
 
 from bench.core.cell import Cell, Component
-
-PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
+from tests_helpers import plugin_env as _plugin_env, suite_toml
 START_S = 120.0  # a scheduler and two workers on a loaded machine
 
-SUITE = """
-name = "dask_tiny"
-folds = 2
-timeout_s = 120
-samplers = ["none"]
-
-[[datasets]]
-name = "wine"
-
-[[models]]
-name = "dummy"
-
-[[models]]
-name = "logistic"
-"""
+SUITE = suite_toml("dask_tiny", ["wine"], ["dummy", "logistic"], folds=2, validation=None,
+                   timeout_s=120, samplers=("none",), ratios=None)
 
 
 def _dask_cli() -> str:
@@ -50,12 +36,10 @@ def dask_cluster(home: Path, workers: int = 2) -> Iterator[tuple[str, list[subpr
     (address, [scheduler process, worker processes]); all killed on exit."""
     from distributed import Client
 
-    env = {**os.environ,
-           "PYTHONPATH": os.pathsep.join(p for p in (str(PLUGINS), os.environ.get("PYTHONPATH"))
-                                         if p),
-           # as docs/scale-out.md says: the driver counts the attempts (--retries)
-           "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0",
-           "DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "2.0"}
+    env = _plugin_env(None,
+                      # as docs/scale-out.md says: the driver counts the attempts (--retries)
+                      DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES="0",
+                      DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION="2.0")
     procs: list[subprocess.Popen] = []
     log = (home / "cluster.log").open("w")
 
@@ -130,9 +114,7 @@ def attempts(marker: Path) -> list[int]:
 
 def plugin_env() -> dict[str, str]:
     """The environment of a `bench` subprocess that names the test plugins."""
-    return {**os.environ, "BENCH_PLUGINS": "dask_plugins", "COLUMNS": "200",
-            "PYTHONPATH": os.pathsep.join(p for p in (str(PLUGINS), os.environ.get("PYTHONPATH"))
-                                          if p)}
+    return _plugin_env("dask_plugins", COLUMNS="200")
 
 
 MARKING = """

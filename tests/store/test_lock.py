@@ -15,8 +15,8 @@ from store_cells import PROV, make_cell, ok_result
 
 from bench.core.errors import StoreError
 from bench.store import Store
+from tests_helpers import bench_cmd, plugin_env, suite_toml, write_suite
 
-PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
 HOLDER = """
 import sys, time
 from bench.store import Store
@@ -76,28 +76,17 @@ def test_the_lock_is_reentrant_within_a_process(tmp_path: Path) -> None:
     assert len(a.read("cells")) == 1
 
 
-SUITE = """
-name = "locked"
-folds = 3
-validation = 0.0
-[[datasets]]
-name = "wine"
-[[models]]
-name = "faulty"
-mode = "sleep"
-seconds = 1.5
-"""
+SUITE = suite_toml("locked", ["wine"], [{"name": "faulty", "mode": "sleep", "seconds": 1.5}],
+                   validation=0.0, timeout_s=None, samplers=None, ratios=None)
 
 
 @pytest.mark.slow
 def test_two_runs_on_one_store_second_refused_rows_not_doubled(tmp_path: Path) -> None:
-    suite = tmp_path / "s.toml"
-    suite.write_text(SUITE)
+    suite = write_suite(tmp_path, SUITE)
     store = tmp_path / "store"
-    env = {**os.environ, "BENCH_PLUGINS": "faulty_plugins", "PYTHONPATH": str(PLUGINS),
-           "COLUMNS": "200"}
-    cmd = [sys.executable, "-m", "bench", "run", str(suite), "--results", str(store),
-           "--workers", "1", "--no-leaderboard"]
+    env = plugin_env("faulty_plugins", COLUMNS="200")
+    cmd = bench_cmd("run", str(suite), "--results", str(store), "--workers", "1",
+                    "--no-leaderboard")
     first = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while not (store / ".lock").exists() or not (store / ".lock").read_text():
