@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,27 +17,43 @@ from dask_cluster import (HANGING, MARKING, START_S, SUITE, dask_cluster, plugin
 
 from bench.core.vocab import OK
 from bench.store import Store
+from tests_helpers import bench_cmd, write_suite
 
 pytestmark = pytest.mark.slow  # real clusters and runs (make test-fast skips them)
+
+
+def marked_suite(tmp_path: Path, text: str = HANGING) -> tuple[Path, Path]:
+    """(the marker directory, the suite file): `text` with its `{marker}` set to the directory
+    where each attempt of the `marking` model leaves a mark."""
+    marker = tmp_path / "marks"
+    marker.mkdir()
+    return marker, write_suite(tmp_path, text.format(marker=marker))
+
+
+def start_dask_run(suite: Path, results: Path, *options: str,
+                   **popen: object) -> subprocess.Popen:
+    """`bench run SUITE --executor dask OPTIONS` with the test plugins, output in one pipe."""
+    return subprocess.Popen(bench_cmd("run", str(suite), "--executor", "dask", *options,
+                                      "--results", str(results), "--no-leaderboard"),
+                            env=plugin_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, **popen)
+
+
+def wait_for_marks(marker: Path, proc: subprocess.Popen, n: int) -> None:
+    """Until `n` attempts have started (each leaves a mark); fails if the run ends first."""
+    deadline = time.monotonic() + START_S
+    while len(list(marker.iterdir())) < n:
+        assert time.monotonic() < deadline and proc.poll() is None, proc.stdout.read()
+        time.sleep(0.1)
 
 
 def test_ctrl_c_stops_the_embedded_cluster_and_its_cells(tmp_path: Path) -> None:
     """Ctrl-C mid-cell: the run stops (130), the finished cells are kept, and no worker or cell
     process of the embedded cluster is left behind."""
-    marker = tmp_path / "marks"
-    marker.mkdir()
-    suite = tmp_path / "hanging.toml"
-    suite.write_text(HANGING.format(marker=marker))
-    env = plugin_env()
-    proc = subprocess.Popen([sys.executable, "-m", "bench", "run", str(suite), "--executor",
-                             "dask", "--workers", "2", "--results", str(tmp_path / "s"),
-                             "--no-leaderboard"], env=env, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    marker, suite = marked_suite(tmp_path)
+    proc = start_dask_run(suite, tmp_path / "s", "--workers", "2", start_new_session=True)
     try:
-        deadline = time.monotonic() + START_S
-        while len(list(marker.iterdir())) < 2:  # both cells are running on their workers
-            assert time.monotonic() < deadline and proc.poll() is None, proc.stdout.read()
-            time.sleep(0.1)
+        wait_for_marks(marker, proc, 2)  # both cells are running on their workers
         t0 = time.monotonic()
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=60)
@@ -62,20 +77,10 @@ def test_ctrl_c_kills_the_runs_cells_on_a_scheduler(scheduler: str, tmp_path: Pa
     import psutil
 
     two_workers(scheduler)
-    marker = tmp_path / "marks"
-    marker.mkdir()
-    suite = tmp_path / "hanging.toml"
-    suite.write_text(HANGING.format(marker=marker))
-    env = plugin_env()
-    proc = subprocess.Popen([sys.executable, "-m", "bench", "run", str(suite), "--executor",
-                             "dask", "--scheduler", scheduler, "--results", str(tmp_path / "s"),
-                             "--no-leaderboard"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    marker, suite = marked_suite(tmp_path)
+    proc = start_dask_run(suite, tmp_path / "s", "--scheduler", scheduler)
     try:
-        deadline = time.monotonic() + START_S
-        while len(list(marker.iterdir())) < 2:
-            assert time.monotonic() < deadline and proc.poll() is None, proc.stdout.read()
-            time.sleep(0.1)
+        wait_for_marks(marker, proc, 2)
         cells = [int(p.name.split("-")[2]) for p in marker.iterdir()]
         assert all(psutil.pid_exists(pid) for pid in cells)
         proc.send_signal(signal.SIGINT)
@@ -95,21 +100,11 @@ def test_ctrl_c_kills_the_runs_cells_on_a_scheduler(scheduler: str, tmp_path: Pa
 def test_losing_the_scheduler_stops_the_run_with_one_message(tmp_path: Path) -> None:
     """The scheduler dies mid-run: the run ends in seconds with one message (exit 2), the
     finished cells are stored and a later run resumes from them."""
-    marker = tmp_path / "marks"
-    marker.mkdir()
-    suite = tmp_path / "suite.toml"
-    suite.write_text(SUITE + MARKING.format(marker=marker))  # 4 quick cells, then 2 hanging
-    env = plugin_env()
+    marker, suite = marked_suite(tmp_path, SUITE + MARKING)  # 4 quick cells, then 2 hanging
     with dask_cluster(tmp_path, workers=1) as (address, procs):
-        proc = subprocess.Popen([sys.executable, "-m", "bench", "run", str(suite), "--executor",
-                                 "dask", "--scheduler", address, "--results", str(tmp_path / "s"),
-                                 "--no-leaderboard"], env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True)
+        proc = start_dask_run(suite, tmp_path / "s", "--scheduler", address)
         try:
-            deadline = time.monotonic() + START_S
-            while not any(marker.iterdir()):  # the hanging cell holds the only worker
-                assert time.monotonic() < deadline and proc.poll() is None, proc.stdout.read()
-                time.sleep(0.1)
+            wait_for_marks(marker, proc, 1)  # the hanging cell holds the only worker
             os.killpg(procs[0].pid, signal.SIGKILL)
             t0 = time.monotonic()
             out, _ = proc.communicate(timeout=120)
