@@ -16,13 +16,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from prior_model import PriorClassifier
 
 from bench.models.registry import MODELS, ModelContext, model
 
 
-class Marking(ClassifierMixin, BaseEstimator):
+class Marking(PriorClassifier):
     def __init__(self, mode: str = "sleep", seconds: float = 0.0, marker: str = "") -> None:
         self.mode = mode
         self.seconds = seconds
@@ -38,15 +37,7 @@ class Marking(ClassifierMixin, BaseEstimator):
         time.sleep(self.seconds)  # kill_worker: after running that long, as a real death would
         if self.mode == "kill_worker":
             os.kill(os.getppid(), signal.SIGKILL)
-        self.classes_ = np.unique(y)
-        self.prior_ = np.bincount(np.searchsorted(self.classes_, y)) / len(y)
-        return self
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        return np.tile(self.prior_, (len(X), 1))
-
-    def predict(self, X: Any) -> np.ndarray:
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        return self.learn_prior(y)
 
 
 if "marking" not in MODELS:

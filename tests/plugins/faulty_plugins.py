@@ -11,13 +11,12 @@ import signal
 import time
 from typing import Any
 
-import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from prior_model import PriorClassifier
 
 from bench.models.registry import MODELS, ModelContext, model
 
 
-class Faulty(ClassifierMixin, BaseEstimator):
+class Faulty(PriorClassifier):
     def __init__(self, mode: str = "ok", seconds: float = 0.0) -> None:
         self.mode = mode
         self.seconds = seconds
@@ -31,15 +30,7 @@ class Faulty(ClassifierMixin, BaseEstimator):
             os._exit(3)
         if self.mode in ("hang", "sleep"):
             time.sleep(self.seconds)
-        self.classes_ = np.unique(y)
-        self.prior_ = np.bincount(np.searchsorted(self.classes_, y)) / len(y)
-        return self
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        return np.tile(self.prior_, (len(X), 1))
-
-    def predict(self, X: Any) -> np.ndarray:
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        return self.learn_prior(y)
 
 
 if "faulty" not in MODELS:
