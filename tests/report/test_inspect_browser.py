@@ -5,7 +5,6 @@ projection `<svg>` with its points. Skipped only where chromium or chromedriver 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,20 +12,13 @@ import pytest
 from bench.inspect.analyze import InspectOptions, inspect_dataset
 from bench.report.inspect_html import inspect_html
 from inspect_helpers import blobs
+from tests_helpers import CHROMEDRIVER, CHROMIUM, NO_BROWSER, chromium
 
-CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))
-                 if p), None)
-CHROMEDRIVER = shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or CHROMEDRIVER is None,
-    reason="needs Chromium and chromedriver on PATH (Debian: apt-get install chromium "
-           "chromium-driver)")
+pytestmark = pytest.mark.skipif(CHROMIUM is None or CHROMEDRIVER is None, reason=NO_BROWSER)
 
 
 def test_page_opens_offline_with_a_visible_projection(tmp_path: Path) -> None:
-    from selenium import webdriver
     from selenium.common.exceptions import NoAlertPresentException
-    from selenium.webdriver.chrome.service import Service
 
     labels = ("<script>alert(1)</script>", "[/x]", "c")
     ins = inspect_dataset(blobs((50, 50, 12), labels=labels), InspectOptions(),
@@ -34,14 +26,7 @@ def test_page_opens_offline_with_a_visible_projection(tmp_path: Path) -> None:
     path = tmp_path / "inspect.html"
     path.write_text(inspect_html([ins]), encoding="utf-8")
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1300,1000", "--proxy-server=127.0.0.1:9",
-                "--disable-background-networking", "--no-first-run"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    driver = chromium()
     try:
         driver.get(path.resolve().as_uri())
         console = driver.get_log("browser")
