@@ -1,145 +1,15 @@
-"""Thin typer CLI: each command parses its arguments, calls one service of `bench.commands`, and
-renders the result. Every `BenchError` is caught once (`_Group.invoke`) and printed as a message.
-"""
+"""The commands that read stores and answer: summary, leaderboard, rescore, compare, report, select, inspect."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.text import Text
-from typer.core import TyperGroup
 
-from bench.core.errors import BenchError
-
-# Values from data, suites and stores are printed as `Text` (never markup), and no console turns
-# `:name:` codes into emoji: every label, parameter and message reads exactly as it was given.
-console = Console(stderr=True, emoji=False)
-
-
-def say(message: str) -> None:
-    """A message on stderr exactly as written: no markup, no highlighting, never cut at the
-    terminal width (paths and user names may hold `[`, `<`, digits)."""
-    console.print(Text(message), highlight=False, soft_wrap=True)
-
-
-# Parameters that several commands take, declared once so their help reads the same everywhere.
-StoreDir = Annotated[Path, typer.Argument(help="results store directory")]
-WhereCells = Annotated[Optional[list[str]], typer.Option(
-    help="only cells matching k=v[,k2=v2] (v1|v2 for alternatives; repeatable)")]
-
-
-def stdout() -> Console:
-    return Console(emoji=False)
-
-
-class _Group(TyperGroup):
-    """The one place a `BenchError` becomes `error: <message>` and its exit code."""
-
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except BenchError as exc:
-            console.print(Text.assemble(("error:", "red"), " ", str(exc)), highlight=False,
-                          soft_wrap=True)
-            raise typer.Exit(exc.exit_code) from None
-
-
-app = typer.Typer(cls=_Group, add_completion=False, no_args_is_help=True,
-                  help="Benchmark imbalanced multiclass classifiers: DNN vs bagging vs boosting.")
-
-
-@app.command()
-def validate(suite: Annotated[Path, typer.Argument(help="suite TOML file")]) -> None:
-    """Validate a suite and show its grid (cells per axis, skips and why) without running."""
-    from bench.commands.validate import validate as describe
-
-    info = describe(suite)
-    out = stdout()
-    out.print(Text.assemble((info["suite"], "bold"), f": {info['n_cells']} cells to run, "
-                            f"{info['n_skipped']} skipped by the skip rule"), highlight=False)
-    for axis, values in info["axes"].items():
-        out.print(Text(f"  {axis:<15} ({len(values)}) {', '.join(values)}"), highlight=False,
-                  soft_wrap=True)
-    for reason, n in info["skip_reasons"].items():
-        out.print(Text.assemble("  ", ("skip", "yellow"), f" {n} cell(s): {reason}"),
-                  highlight=False, soft_wrap=True)
-    for problem in info.get("data_problems", []):
-        out.print(Text.assemble("  ", ("data", "yellow"), f" {problem}"), highlight=False,
-                  soft_wrap=True)
-    if info.get("class_counts"):  # per-class rows a cell sees (literal Text: labels are data)
-        from rich.table import Table
-
-        table = Table(title="class counts (smallest over repeats x folds)")
-        for col in ("dataset", "profile", "ratio", "test prior", "class: fit/val/test", "min test"):
-            table.add_column(col, overflow="fold")
-        for r in info["class_counts"]:
-            per = "   ".join(f"{c['label']}:{c['fit']}/{c['val']}/{c['test']}"
-                            for c in r["classes"]) or f"cannot split: {r['problem']}"
-            table.add_row(Text(r["dataset"]), Text(r["profile"]), Text(r["ratio"]),
-                          Text(r["test_prior"]), Text(per),
-                          Text(str(r["min_test"]), "red" if r["min_test"] < 10 else ""))
-        out.print(table)
-
-
-@app.command()
-def run(
-    suite: Annotated[Path, typer.Argument(help="suite TOML file")],
-    results: Annotated[Optional[Path], typer.Option(help="store directory (default results/<suite name>)")] = None,
-    workers: Annotated[Optional[int], typer.Option(help="worker processes (0: in-process, no isolation)")] = None,
-    threads: Annotated[int, typer.Option(help="threads per cell (workers x threads <= cores)")] = 1,
-    timeout: Annotated[Optional[float], typer.Option(help="per-cell timeout in seconds (default: the suite's)")] = None,
-    fresh: Annotated[bool, typer.Option(help="recompute every cell instead of resuming")] = False,
-    device: Annotated[str, typer.Option(help="cpu, cuda or cuda:N (models that support it)")] = "cpu",
-    show_summary: Annotated[bool, typer.Option(
-        "--summary/--no-summary", "--leaderboard/--no-leaderboard",
-        help="print the cross-dataset summary at the end (--no-leaderboard: old name)")] = True,
-    executor: Annotated[str, typer.Option(help="local (process pool) or dask (see docs/scale-out.md)")] = "local",
-    scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler tcp://HOST:PORT (default: an embedded local cluster)")] = None,
-    retries: Annotated[int, typer.Option(help="new attempts for a cell whose Dask worker died")] = 1,
-    memory_limit: Annotated[Optional[str], typer.Option(help="resident memory cap per cell, e.g. 512MB, 4GB, 1.5GiB (default: the suite's memory_limit)")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress and no failure lines: only the final summary and errors (failures are in <store>/run.log)")] = False,
-    wait: Annotated[float, typer.Option(help="seconds to wait while another run writes the store (default 0: refuse at once)")] = 0.0,
-) -> None:
-    """Run a suite into a parquet store; finished cells are kept and skipped on re-run."""
-    from bench.commands.run import run_suite
-    from bench.execute.progress import LOG_NAME, RunProgress
-
-    progress = RunProgress(console, quiet=quiet)
-
-    def on_start(rp) -> None:  # type: ignore[no-untyped-def]
-        for moved in rp.quarantined:  # damaged store files, moved aside once: their cells re-run
-            console.print(Text.assemble(("warning:", "yellow"), f" damaged store file {moved} "
-                                        f"moved to {rp.store.path / 'quarantine'}; its cells re-run"),
-                          highlight=False, soft_wrap=True)
-        if not quiet:
-            console.print(f"{rp.suite.name}: {rp.n_cells} cells — {rp.n_finished} already "
-                          f"finished, {rp.n_skipped} skipped, {len(rp.todo)} to run → "
-                          f"{rp.store.path}", markup=False, highlight=False)
-        progress.start(len(rp.todo))
-
-    try:
-        rp, summary = run_suite(suite, results, workers=workers, threads=threads, timeout_s=timeout,
-                                fresh=fresh, device=device, on_start=on_start,
-                                on_result=lambda result: progress.result(result.row),
-                                executor=executor, scheduler=scheduler, retries=retries,
-                                memory_limit=memory_limit, wait_s=wait)
-    finally:
-        progress.stop()
-    statuses = ", ".join(f"{k} {v}" for k, v in sorted(summary.statuses.items())) or "nothing to run"
-    stopped = f"; stopped by signal {summary.stop_signal}, finished cells kept" if summary.interrupted else ""
-    console.print(f"done in {summary.elapsed_s:.1f} s: {statuses}{stopped} (log: "
-                  f"{rp.store.path / LOG_NAME})", markup=False, highlight=False)
-    if show_summary and not summary.interrupted:
-        try:
-            show_summary_of(rp.store.path, metric=rp.suite.metric)
-        except BenchError as exc:  # the run itself succeeded: say why there is no summary
-            say(f"no summary: {exc}")
-    if summary.interrupted:
-        raise typer.Exit(summary.exit_code)
+from bench.cli import StoreDir, WhereCells, app, console, say, stdout
 
 
 def show_leaderboard(store: Path, metric: Optional[str] = None, by: Optional[str] = None,
@@ -248,33 +118,6 @@ def rescore_cmd(
         raise typer.Exit(1)
 
 
-@app.command("list")
-def list_cmd(
-    kind: Annotated[str, typer.Argument(help="datasets | samplers | models | metrics")],
-    source: Annotated[Optional[str], typer.Option(
-        help="datasets only: the sets one source offers, e.g. keel (rows, features, classes, "
-             "imbalance ratio)")] = None,
-) -> None:
-    """List the registered plugins of one kind, with their parameters."""
-    from bench.commands.list import listing, source_sets
-
-    out = stdout()
-    if source is not None:
-        if kind != "datasets":
-            raise BenchError(f"--source: only with `bench list datasets`, not {kind!r}")
-        rows = source_sets(source)  # plain aligned columns: readable and greppable at any width
-        cells = [list(rows[0])] if rows else []
-        cells += [[f"{v:g}" if isinstance(v, float) else str(v) for v in r.values()] for r in rows]
-        widths = [max(len(c[i]) for c in cells) for i in range(len(cells[0]))] if cells else []
-        for line in cells:
-            out.print(Text("  ".join(v.ljust(w) if i < 2 else v.rjust(w)
-                                     for i, (v, w) in enumerate(zip(line, widths)))),
-                      highlight=False, soft_wrap=True)
-        return
-    for name, info in listing(kind):
-        out.print(Text.assemble((name, "bold"), "  ", info), highlight=False)
-
-
 @app.command("compare")
 def compare_cmd(
     baseline: Annotated[Path, typer.Argument(help="baseline store, e.g. results/baselines/quick")],
@@ -373,68 +216,6 @@ def select_cmd(
         f"worse, {len(record.caveats)} caveat(s)); written to {written}")
 
 
-data_app = typer.Typer(no_args_is_help=True, help="The local data cache (offline datasets).")
-app.add_typer(data_app, name="data")
-
-
-@data_app.command("fetch")
-def data_fetch_cmd(
-    source: Annotated[str, typer.Argument(help="the source whose files to fetch: keel")],
-    force: Annotated[bool, typer.Option(help="download again even if the cache has them")] = False,
-) -> None:
-    """Download a source's files into the data cache once (checksum-verified); runs then need
-    no network. The cache: $BENCH_DATA_HOME, else scikit-learn's data home."""
-    from bench.commands.data import fetch_data
-
-    got = fetch_data(source, force=force)
-    how = "downloaded" if got.downloaded else "already in the cache (checksum verified)"
-    say(f"{got.source}: {got.path} {how}; {got.n_sets} sets readable")
-
-
-baseline_app = typer.Typer(no_args_is_help=True, help="The committed CI baseline store.")
-app.add_typer(baseline_app, name="baseline")
-
-
-@baseline_app.command("update")
-def baseline_update_cmd(
-    suite: Annotated[Path, typer.Argument(help="suite TOML file, e.g. suites/quick.toml")],
-    root: Annotated[Path, typer.Option(help="baselines directory")] = Path("results/baselines"),
-    workers: Annotated[Optional[int], typer.Option(help="worker processes (0: in-process)")] = None,
-    threads: Annotated[int, typer.Option(help="threads per cell")] = 1,
-    timeout: Annotated[Optional[float], typer.Option(help="per-cell timeout (default: the suite's)")] = None,
-    allow_failures: Annotated[bool, typer.Option(help="record failed cells in the baseline")] = False,
-    executor: Annotated[str, typer.Option(help="local (process pool) or dask (see docs/scale-out.md)")] = "local",
-    scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler tcp://HOST:PORT (default: an embedded local cluster)")] = None,
-    retries: Annotated[int, typer.Option(help="new attempts for a cell whose Dask worker died")] = 1,
-    memory_limit: Annotated[Optional[str], typer.Option(help="resident memory cap per cell, e.g. 4GB (default: the suite's memory_limit)")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress and no failure lines: only the final summary and errors")] = False,
-) -> None:
-    """Re-run SUITE from scratch on CPU and replace <root>/<suite name>/ with it (deliberately)."""
-    from bench.commands.baseline import update_baseline
-    from bench.execute.progress import RunProgress
-
-    progress = RunProgress(console, quiet=quiet)
-
-    def on_start(rp) -> None:  # type: ignore[no-untyped-def]
-        if not quiet:
-            console.print(f"{rp.suite.name}: {len(rp.todo)} cells to run into a temporary store",
-                          markup=False, highlight=False)
-        progress.start(len(rp.todo))
-
-    try:
-        up = update_baseline(suite, root, workers=workers, threads=threads, timeout_s=timeout,
-                             allow_failures=allow_failures, on_start=on_start,
-                             on_result=lambda result: progress.result(result.row),
-                             executor=executor, scheduler=scheduler, retries=retries,
-                             memory_limit=memory_limit)
-    finally:
-        progress.stop()
-    statuses = ", ".join(f"{k} {v}" for k, v in sorted(up.summary.statuses.items()))
-    console.print(f"baseline {'replaced' if up.replaced else 'created'}: {up.path} "
-                  f"({statuses}, {up.summary.elapsed_s:.1f} s); commit it with "
-                  f"`git add {up.path}`", markup=False, highlight=False)
-
-
 @app.command("inspect")
 def inspect_cmd(
     suite: Annotated[Optional[Path], typer.Argument(
@@ -488,11 +269,3 @@ def inspect_cmd(
                        ("HTML", run.html_path)):
         if path is not None:
             console.print(Text(f"{what}: {path}"), highlight=False)
-
-
-def main() -> None:  # pragma: no cover
-    app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
