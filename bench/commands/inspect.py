@@ -8,9 +8,6 @@ the previous inspection of the suite: `pandas.read_parquet("<store>/inspect")` r
 
 from __future__ import annotations
 
-import os
-import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +16,9 @@ from typing import Any
 from bench.core.errors import CommandError, DataError
 from bench.inspect.analyze import InspectOptions, impose_profile, inspect_dataset
 from bench.inspect.result import Inspection, inspect_table, to_json_text
+from bench.store import Store
+from bench.store.schema import INSPECT_TABLE
 
-TABLE = "inspect"
 
 
 @dataclass
@@ -55,16 +53,7 @@ def store_dir(suite_name: str, results: str | Path | None) -> Path:
 
 def write_table(store_dir: Path, inspections: list[Inspection]) -> Path:
     """Replace `<store>/inspect/` by one parquet file of these inspections, atomically."""
-    d = Path(store_dir) / TABLE
-    old = [p for p in d.glob("*.parquet") if not p.name.startswith((".", "_"))] if d.is_dir() else []
-    d.mkdir(parents=True, exist_ok=True)
-    path = d / f"data-{time.time_ns():020d}-all.parquet"
-    tmp = d / f".tmp-{uuid.uuid4().hex}-{path.name}"
-    inspect_table(inspections).to_parquet(tmp, index=False)
-    os.replace(tmp, path)
-    for p in old:
-        p.unlink(missing_ok=True)
-    return path
+    return Store(store_dir).write_whole(INSPECT_TABLE, inspect_table(inspections))
 
 
 def inspect_suite(suite_path: str | Path, options: InspectOptions,

@@ -11,24 +11,14 @@ from bench.analysis.report_data import ReportData, report_data
 from bench.core.errors import CommandError, StoreError
 from bench.core.plugins import load_plugins
 from bench.store import Store, read_cells, read_meta, store_metric
+from bench.store.schema import INSPECT_TABLE
 
 CHILD_TABLES = ("per_class", "confusion", "curves")
-INSPECT_TABLE = "inspect"  # written whole by `bench inspect` (one parquet file, no cell_id)
 
 
 def read_inspect(store: str | Path) -> pd.DataFrame | None:
-    """The store's `inspect` table (`bench inspect`), None when it has none. It is not a cell
-    table: the newest data file of `<store>/inspect/` is the table."""
-    d = Path(store) / INSPECT_TABLE
-    files = sorted(p for p in d.glob("*.parquet") if not p.name.startswith((".", "_"))) \
-        if d.is_dir() else []
-    if not files:
-        return None
-    try:
-        return pd.read_parquet(files[-1])
-    except (OSError, ValueError) as exc:
-        raise StoreError(f"{files[-1]}: the inspect table cannot be read ({exc}); re-run "
-                         "`bench inspect` or remove it") from None
+    """The store's `inspect` table (`bench inspect`), None when it has none."""
+    return Store(store).read_whole(INSPECT_TABLE)
 
 
 @dataclass

@@ -11,6 +11,8 @@ import pandas as pd
 
 SCHEMA_VERSION = "1"
 TABLES = ("cells", "per_class", "confusion", "curves", "predictions")
+# Tables written whole, not per cell (Store.write_whole / read_whole): `bench inspect`'s results.
+INSPECT_TABLE = "inspect"
 
 # Identity columns come first; metric columns follow in registry order; then measures, provenance.
 IDENTITY = ["cell_id", "status", "error", "dataset", "profile", "ratio", "minority", "test_prior",

@@ -31,7 +31,8 @@ from bench.core.vocab import FINISHED
 from bench.store import journal, lock
 from bench.store.compact import compact as _compact
 from bench.store.compact import quarantine, write_groups
-from bench.store.files import disk_full_error, remove_on_failure, table_files
+from bench.store.files import (Damaged, disk_full_error, read_file, remove_on_failure, table_files,
+                               write_sealed)
 from bench.store.schema import SCHEMA_VERSION, TABLES, conform_cells
 from bench.store.sources import ORDER, all_keys, load, newest_cells, newest_children
 
@@ -185,6 +186,37 @@ class Store:
             for f in old:
                 if f not in created:
                     f.unlink(missing_ok=True)
+
+    # ---- whole tables: written at once, not per cell (`bench inspect`'s `inspect`) ---------
+    def write_whole(self, table: str, df: pd.DataFrame) -> Path:
+        """Replace a table that is not kept per cell by `df`: one sealed file (temporary file,
+        fsync, rename), then the previous files go, so a reader sees the old table or the new."""
+        import time
+
+        if table in TABLES:
+            raise StoreError(f"table {table!r} is kept per cell; write it through Store.write")
+        d = self.table_dir(table)
+        old = table_files(d)
+        path = d / f"data-{time.time_ns():020d}-all.parquet"
+        write_sealed(df, path, [])
+        for f in old:
+            f.unlink(missing_ok=True)
+        return path
+
+    def read_whole(self, table: str) -> pd.DataFrame | None:
+        """The newest file of a table written by `write_whole`, None when there is none."""
+        for _ in range(READ_TRIES):
+            files = table_files(self.table_dir(table))
+            if not files:
+                return None
+            try:
+                return read_file(files[-1])
+            except FileNotFoundError:  # replaced meanwhile: list again
+                continue
+            except Damaged as exc:
+                raise StoreError(f"{exc.path}: the {table} table cannot be read ({exc.why}); "
+                                 "write it again or remove it") from None
+        raise StoreError(f"store {self.path} kept changing while reading {table}; try again")
 
     def clear(self) -> None:
         """Remove every result (not the quarantine). Takes the lock."""
