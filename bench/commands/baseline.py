@@ -22,7 +22,8 @@ from bench.core.errors import BenchError, CommandError
 from bench.core.vocab import FINISHED, LOCAL
 from bench.execute import RunSummary
 from bench.execute.engines import check_executor
-from bench.commands.run import RunPlan, check_run_options, run_suite, store_dir_name
+from bench.commands.run import RunPlan, check_run_options, run_suite
+from bench.commands.stores import store_dir_name
 from bench.store import TABLES, Store
 from bench.suite import load_suite
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.commands.stores import store_dir
 from bench.core.errors import CommandError, DataError
 from bench.inspect.analyze import InspectOptions, impose_profile, inspect_dataset
 from bench.inspect.result import Inspection, inspect_table, to_json_text
@@ -33,22 +34,6 @@ class InspectRun:
 def minority_label(minority: Any) -> str:
     """The suite's minority classes as the cells table spells them (`Cell.minority_label`)."""
     return minority if isinstance(minority, str) else ",".join(map(str, minority))
-
-
-def store_dir(suite_name: str, results: str | Path | None) -> Path:
-    """The store `bench run` writes for this suite: `--results`, else `results/<suite name>`
-    (the rule of `bench.commands.run.default_store`, without importing the run machinery)."""
-    if results is not None:
-        if Path(results).exists() and not Path(results).is_dir():
-            raise CommandError(f"--results {results}: is a file; allowed: a results store "
-                               "directory (existing or new)")
-        return Path(results)
-    name = suite_name
-    if name in (".", "..") or any(ch in name for ch in "/\\") or not name.isprintable():
-        raise CommandError(f"suite name {name!r} cannot be a directory name under results/ "
-                           "(it holds a path separator, control characters or is . / ..); "
-                           "pass --results DIR or rename the suite")
-    return Path("results") / name
 
 
 def write_table(store_dir: Path, inspections: list[Inspection]) -> Path:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.core.cell import CellResult, RunOptions
+from bench.commands.stores import check_results, store_dir
 from bench.core.errors import CommandError
 from bench.core.units import parse_bytes
 from bench.core.vocab import DASK, LOCAL, SKIPPED
@@ -57,24 +58,12 @@ def check_run_options(workers: int | None = None, threads: int = 1,
         raise CommandError(f"--timeout {timeout_s:g}: allowed: a positive number of seconds")
     if not DEVICE.fullmatch(device):
         raise CommandError(f"--device {device!r}: allowed: cpu, cuda, cuda:N (N a GPU index)")
-    if results is not None and Path(results).exists() and not Path(results).is_dir():
-        raise CommandError(f"--results {results}: is a file; allowed: a results store directory "
-                           "(existing or new)")
+    check_results(results)
     return limit
 
 
-def store_dir_name(name: str) -> str:
-    """The suite name as the default store directory `results/<name>`, refused when it is not
-    one plain directory name (a `/` or `..` would write elsewhere)."""
-    if name in (".", "..") or any(ch in name for ch in "/\\") or not name.isprintable():
-        raise CommandError(f"suite name {name!r} cannot be a directory name under results/ "
-                           "(it holds a path separator, control characters or is . / ..); "
-                           "pass --results DIR or rename the suite")
-    return name
-
-
 def default_store(suite: Suite, results: str | Path | None) -> Store:
-    return Store(Path(results) if results else Path("results") / store_dir_name(suite.name))
+    return Store(store_dir(suite.name, results))
 
 
 def prepare(suite_path: str | Path, results: str | Path | None = None, fresh: bool = False,
