@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from scipy import stats
 
+from bench.analysis.leaderboard import t_half_widths
 from bench.analysis.tasks import DEFAULT_CONTENDER, LABEL_SEP, TASK_AXES
 from bench.core.vocab import FAILED, OK
 
@@ -68,10 +68,7 @@ def mean_ci(frame: pd.DataFrame, keys: list[str], value: str, prefix: str = "") 
     in one vectorised pass (a store has thousands of groups)."""
     g = frame.groupby(keys, sort=True, dropna=False)[value]
     agg = g.agg(["mean", "std", "count"])
-    n = agg["count"].to_numpy(dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        hw = stats.t.ppf(0.975, n - 1) * agg["std"].to_numpy(dtype=float) / np.sqrt(n)
-    hw = np.where(n >= 2, hw, np.nan)
+    hw = t_half_widths(agg["std"].to_numpy(dtype=float), agg["count"].to_numpy(dtype=float))
     mean = agg["mean"].to_numpy(dtype=float)
     name = prefix.rstrip("_") if prefix else "mean"
     return pd.DataFrame({name: mean, f"{prefix or 'ci_'}lo": mean - hw,
