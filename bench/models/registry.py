@@ -15,6 +15,7 @@ from typing import Any
 
 from bench.core.errors import ModelError
 from bench.core.registry import Registry
+from bench.core.space import NO_SPACE, SearchSpace
 from bench.core.vocab import FAMILIES
 
 
@@ -56,6 +57,7 @@ class ModelEntry:
     handles_missing: bool = False  # fit/predict take NaN (else bench.protocol.encode imputes first)
     # cheap suite-time checks of parameter values: params (with defaults) -> problems
     check: Callable[[dict[str, Any]], list[str]] | None = None
+    space: SearchSpace = NO_SPACE  # what the `tuning` axis may vary (docs/models.md, Search spaces)
 
     def __post_init__(self) -> None:
         if self.family not in FAMILIES:
@@ -84,8 +86,9 @@ MODELS: Registry[ModelEntry] = Registry("model")
 def model(name: str, family: str, params: dict[str, Any] | None = None, *,
           sample_weight: bool = True, eval_set: bool = False, description: str = "",
           gpu: str = "", categorical: str = "", library: str = "", handles_missing: bool = False,
-          check: Callable[[dict[str, Any]], list[str]] | None = None):
+          check: Callable[[dict[str, Any]], list[str]] | None = None,
+          space: SearchSpace = NO_SPACE):
     """Decorator registering a factory `(params, ctx) -> estimator` as a model entry."""
     return MODELS.decorator(lambda fn: ModelEntry(
         name, family, fn, dict(params or {}), sample_weight, eval_set, description, gpu,
-        categorical, library, handles_missing, check))
+        categorical, library, handles_missing, check, space))

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from bench.core.registry import Registry
+from bench.core.space import NO_SPACE, SearchSpace
 from bench.core.vocab import SAMPLER_KINDS
 
 OVER_STRATEGIES = ("auto", "not majority", "not minority", "minority", "all")
@@ -61,6 +62,7 @@ class SamplerEntry:
     handles_missing: bool = False  # the sampler takes NaN (else the encoder imputes first)
     kind: str = "over"
     choices: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # allowed parameter values
+    space: SearchSpace = NO_SPACE  # what the `tuning` axis may vary (docs/samplers.md)
 
     @property
     def resamples(self) -> bool:
@@ -90,14 +92,14 @@ def class_weights(y: np.ndarray, n_classes: int) -> np.ndarray:
 
 def sampler(name: str, params: dict[str, Any] | None = None, *, kind: str = "over",
             description: str = "", handles_missing: bool = False, class_weight: bool = False,
-            choices: dict[str, tuple[Any, ...]] | None = None):
+            choices: dict[str, tuple[Any, ...]] | None = None, space: SearchSpace = NO_SPACE):
     """Decorator registering a factory `(params, ctx) -> sampler or None` as a sampler entry
     (None: the strategy has no resampling step, e.g. `none` and `class_weight`)."""
     if kind not in KINDS:
         raise ValueError(f"sampler {name}: kind {kind!r}; allowed: {', '.join(KINDS)}")
     return SAMPLERS.decorator(lambda fn: SamplerEntry(
         name, fn, dict(params or {}), class_weight, description, handles_missing, kind,
-        dict(choices or {})))
+        dict(choices or {}), space))
 
 
 def build_sampler(entry: SamplerEntry, params: dict[str, Any], ctx: SamplerContext) -> Any | None:
