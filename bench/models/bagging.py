@@ -14,6 +14,11 @@ every class. With scikit-learn's bootstrap (``bootstrap = true``, imbalanced-lea
 bag is drawn *before* under-sampling: a class of 7 rows among 44 (a one-vs-one sub-problem of
 wine at step ratio 5) is missing from about one bag in 2,000, and with 300 bags a fit fails
 about one time in seven ("The target 'y' needs to have more than 1 class").
+
+Search spaces (the `tuning` axis, docs/models.md#search-spaces) never tune the number of trees
+(more trees only cost time; the equal-terms 300 stay). The forests tune TALENT's leaf size and
+the feature subset among our declared string values: TabArena's float `max_features` (0.4-1.0)
+would not pass the suite type check of a parameter whose default is `"sqrt"`.
 """
 
 from __future__ import annotations
@@ -21,13 +26,37 @@ from __future__ import annotations
 from typing import Any
 
 from bench.models.estimators.fitting import ThreadedJoblib
+from bench.core.space import Choice, Float, Int, SearchSpace
 from bench.models.registry import ModelContext, model
 
 _FOREST = {"n_estimators": 300, "max_features": "sqrt", "min_samples_leaf": 1, "criterion": "gini"}
 
+FOREST_SPACE = SearchSpace({
+    "min_samples_leaf": Int(1, 10),
+    "max_features": Choice(("sqrt", "log2")),
+    "criterion": Choice(("gini", "entropy")),
+}, "TALENT (Ye et al., 2024), LAMDA-Tabular/TALENT TALENT/configs/opt_space/RandomForest.json "
+   "(min_samples_leaf 1-10, applied to every forest; its min_samples_split is not declared "
+   "here); max_features and "
+   "criterion: ours, scikit-learn's string choices (see the module docstring)")
+
+BALANCED_BAGGING_SPACE = SearchSpace({
+    "max_samples": Float(0.5, 1.0),
+    "max_features": Float(0.4, 1.0),
+}, "TabArena (Erickson et al., 2025), autogluon/tabrepo "
+   "tabarena/models/random_forest/generate.py: its max_samples and max_features ranges, "
+   "applied to each balanced bag")
+
+EASY_ENSEMBLE_SPACE = SearchSpace({
+    "n_estimators": Int(5, 20),
+    "boost_rounds": Int(10, 100, log=True),
+}, "ours: no published space; balanced subsets around imbalanced-learn's 10 and AdaBoost "
+   "rounds around its 50 (cost grows with their product, so both stay modest)")
+
 
 @model("random_forest", "bagging", dict(_FOREST), library="scikit-learn",
-       description="scikit-learn RandomForestClassifier")
+       description="scikit-learn RandomForestClassifier",
+       space=FOREST_SPACE)
 def random_forest(params: dict[str, Any], ctx: ModelContext) -> Any:
     from sklearn.ensemble import RandomForestClassifier
 
@@ -35,7 +64,8 @@ def random_forest(params: dict[str, Any], ctx: ModelContext) -> Any:
 
 
 @model("extra_trees", "bagging", dict(_FOREST), library="scikit-learn",
-       description="scikit-learn ExtraTreesClassifier (random split thresholds, no bootstrap)")
+       description="scikit-learn ExtraTreesClassifier (random split thresholds, no bootstrap)",
+       space=FOREST_SPACE)
 def extra_trees(params: dict[str, Any], ctx: ModelContext) -> Any:
     from sklearn.ensemble import ExtraTreesClassifier
 
@@ -46,7 +76,8 @@ def extra_trees(params: dict[str, Any], ctx: ModelContext) -> Any:
        {**_FOREST, "sampling_strategy": "all", "replacement": True, "bootstrap": False},
        library="imbalanced-learn",
        description="imbalanced-learn BalancedRandomForestClassifier (each tree on a randomly "
-                   "undersampled balanced bootstrap)")
+                   "undersampled balanced bootstrap)",
+       space=FOREST_SPACE)
 def balanced_random_forest(params: dict[str, Any], ctx: ModelContext) -> Any:
     from imblearn.ensemble import BalancedRandomForestClassifier
 
@@ -58,7 +89,8 @@ def balanced_random_forest(params: dict[str, Any], ctx: ModelContext) -> Any:
         "sampling_strategy": "auto", "replacement": False},
        sample_weight=False, library="imbalanced-learn",
        description="imbalanced-learn BalancedBaggingClassifier (decision trees, each on a "
-                   "randomly undersampled bag)")
+                   "randomly undersampled bag)",
+       space=BALANCED_BAGGING_SPACE)
 def balanced_bagging(params: dict[str, Any], ctx: ModelContext) -> Any:
     from imblearn.ensemble import BalancedBaggingClassifier
     from sklearn.tree import DecisionTreeClassifier
@@ -73,7 +105,8 @@ def balanced_bagging(params: dict[str, Any], ctx: ModelContext) -> Any:
         "replacement": False},
        sample_weight=False, library="imbalanced-learn",
        description="imbalanced-learn EasyEnsembleClassifier (AdaBoost on balanced subsets; "
-                   "boost_rounds = AdaBoost rounds per subset)")
+                   "boost_rounds = AdaBoost rounds per subset)",
+       space=EASY_ENSEMBLE_SPACE)
 def easy_ensemble(params: dict[str, Any], ctx: ModelContext) -> Any:
     from imblearn.ensemble import EasyEnsembleClassifier
     from sklearn.ensemble import AdaBoostClassifier

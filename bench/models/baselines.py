@@ -6,7 +6,13 @@ from typing import Any
 
 from sklearn.pipeline import Pipeline
 
+from bench.core.space import Float, SearchSpace
 from bench.models.registry import ModelContext, model
+
+LOGISTIC_SPACE = SearchSpace(
+    {"C": Float(1e-5, 5.0, log=True)},
+    "TALENT (Ye et al., 2024), LAMDA-Tabular/TALENT TALENT/configs/opt_space/LogReg.json "
+    "(its C range; penalty and max_iter stay: L2 and 1000 iterations to convergence)")
 
 
 class ScaledLogistic(Pipeline):
@@ -27,7 +33,7 @@ def dummy(params: dict[str, Any], ctx: ModelContext) -> Any:
 
 
 @model("logistic", "baseline", {"C": 1.0, "max_iter": 1000}, library="scikit-learn",
-       description="standardized multinomial logistic regression")
+       description="standardized multinomial logistic regression", space=LOGISTIC_SPACE)
 def logistic(params: dict[str, Any], ctx: ModelContext) -> Any:
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler

@@ -4,13 +4,68 @@ Defaults are the classic Keras baseline: Dense 1024-1024-512 (ReLU) + softmax, A
 batch 1024, at most 50 epochs, early stopping after 5 epochs without validation-loss improvement
 (best weights restored), learning rate halved after 2 such epochs. Features are standardized
 with training statistics; categorical codes are used as numbers (no embedding).
+
+Search spaces (the `tuning` axis, docs/models.md#search-spaces) leave the architecture (`hidden`)
+at each entry's default: a dimension holds scalars only, and the Keras-style 1024-1024-512 is
+the baseline's point. Epoch caps and patience stay the equal-terms defaults. Where TALENT
+searches weight decay as "0 or log-uniform", the space keeps the log-uniform part.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from bench.core.space import Choice, Float, Int, SearchSpace
 from bench.models.registry import ModelContext, model
+
+_TALENT = "TALENT (Ye et al., 2024), LAMDA-Tabular/TALENT TALENT/configs/opt_space/{}.json"
+_TABARENA = "TabArena (Erickson et al., 2025), autogluon/tabrepo tabarena/models/{}/generate.py"
+
+DNN_SPACE = SearchSpace({
+    "learning_rate": Float(1e-5, 1e-2, log=True),
+    "dropout": Float(0.0, 0.5),
+    "weight_decay": Float(1e-6, 1e-3, log=True),
+    "batch_size": Choice((256, 512, 1024)),
+}, _TALENT.format("mlp") + " (lr, dropout, weight_decay; d_layers not searched: the width "
+   "stays 1024-1024-512); batch_size: ours, powers of two up to the Keras default 1024")
+
+REALMLP_SPACE = SearchSpace({
+    "learning_rate": Float(2e-2, 0.3, log=True),
+    "weight_decay": Float(1e-3, 5e-2, log=True),
+    "dropout": Float(0.0, 0.5),
+    "label_smoothing": Float(5e-3, 0.1, log=True),
+    "plr_sigma": Float(1e-2, 50.0, log=True),
+    "plr_hidden_1": Choice((8, 16, 32, 64)),
+    "plr_hidden_2": Choice((4, 8, 16, 32, 64)),
+    "activation": Choice(("selu", "mish", "relu")),
+}, _TABARENA.format("realmlp") + " (Holzmüller et al., 2024: lr, wd, p_drop, ls_eps, "
+   "plr_sigma, plr_hidden_1/2 with the default 4 kept for the second); activation from "
+   + _TALENT.format("realmlp") + "; without width/depth, n_ens, the lr factors and sq_mom "
+   "(not parameters of our single-network RealMLP)")
+
+TABM_SPACE = SearchSpace({
+    "learning_rate": Float(1e-4, 3e-3, log=True),
+    "weight_decay": Float(1e-4, 0.1, log=True),
+    "n_blocks": Int(2, 5),
+    "d_block": Int(128, 1024),
+    "dropout": Float(0.0, 0.5),
+    "num_embeddings": Choice(("none", "piecewise")),
+    "d_embedding": Int(8, 32),
+    "n_bins": Int(2, 128),
+}, _TABARENA.format("tabm") + " (Gorishniy et al., 2024; taken there from the TabM "
+   "repository's tabm-mini-piecewiselinear tuning config); d_block integer instead of multiples "
+   "of 16; num_embeddings a choice (TabArena fixes piecewise, our default is none); arch_type "
+   "stays tabm")
+
+MLP_PLR_SPACE = SearchSpace({
+    "learning_rate": Float(1e-5, 1e-2, log=True),
+    "weight_decay": Float(1e-6, 1e-3, log=True),
+    "dropout": Float(0.0, 0.5),
+    "n_frequencies": Int(16, 96),
+    "frequency_init_scale": Float(1e-2, 100.0, log=True),
+    "d_embedding": Int(16, 64),
+}, _TALENT.format("mlp_plr") + " (Gorishniy et al., 2022: n_frequencies, frequency_scale, "
+   "d_embedding, dropout, lr, weight_decay; d_layers not searched)")
 
 
 @model("dnn", "dnn",
@@ -18,7 +73,8 @@ from bench.models.registry import ModelContext, model
         "max_epochs": 50, "patience": 5, "lr_patience": 2, "lr_factor": 0.5,
         "weight_decay": 0.0, "loss": "cross_entropy", "focal_gamma": 2.0},
        eval_set=True, library="PyTorch", gpu="device='cuda'",
-       description="PyTorch MLP (Keras-style Dense 1024-1024-512 + softmax), early stopping")
+       description="PyTorch MLP (Keras-style Dense 1024-1024-512 + softmax), early stopping",
+       space=DNN_SPACE)
 def dnn(params: dict[str, Any], ctx: ModelContext) -> Any:
     from bench.models.estimators.dnn import DNNClassifier
 
@@ -63,11 +119,12 @@ def _net_kwargs(params: dict[str, Any], ctx: ModelContext) -> dict[str, Any]:
     return {**p, "device": ctx.device, "random_state": ctx.seed, "n_threads": ctx.n_threads}
 
 
-def _network(name: str, params: dict[str, Any], *, library: str, description: str):
+def _network(name: str, params: dict[str, Any], *, library: str, description: str,
+             space: SearchSpace):
     """The registration every modern network shares: family ``dnn`` (compared with the
     baseline), validation rows for early stopping, cuda, and the suite-time choice check."""
     return model(name, "dnn", params, eval_set=True, library=library, gpu="device='cuda'",
-                 check=_choice_check(name), description=description)
+                 check=_choice_check(name), description=description, space=space)
 
 
 @_network("realmlp",
@@ -78,7 +135,8 @@ def _network(name: str, params: dict[str, Any], *, library: str, description: st
            "weight_decay": 0.02, "batch_size": 256, "max_epochs": 256, "patience": None},
           library="PyTorch (RealMLP-TD recipe)",
           description="RealMLP-TD (Holzmüller et al. 2024): robust scaling + smooth clipping, "
-                      "PBLD embeddings, NTK layers, label smoothing, coslog4 schedule")
+                      "PBLD embeddings, NTK layers, label smoothing, coslog4 schedule",
+          space=REALMLP_SPACE)
 def realmlp(params: dict[str, Any], ctx: ModelContext) -> Any:
     from bench.models.estimators.realmlp import RealMLPClassifier
 
@@ -91,7 +149,8 @@ def realmlp(params: dict[str, Any], ctx: ModelContext) -> Any:
            "learning_rate": 2e-3, "weight_decay": 3e-4, "batch_size": 256, "max_epochs": 200,
            "patience": 16},
           library="tabm (PyTorch)",
-          description="TabM (Gorishniy et al. 2024): k=32 weight-sharing MLPs trained at once")
+          description="TabM (Gorishniy et al. 2024): k=32 weight-sharing MLPs trained at once",
+          space=TABM_SPACE)
 def tabm(params: dict[str, Any], ctx: ModelContext) -> Any:
     from bench.models.estimators.tabm import TabMClassifier
 
@@ -105,7 +164,7 @@ def tabm(params: dict[str, Any], ctx: ModelContext) -> Any:
            "weight_decay": 1e-5, "batch_size": 256, "max_epochs": 200, "patience": 16},
           library="rtdl-num-embeddings (PyTorch)",
           description="MLP on periodic (PLR) or piecewise-linear numerical embeddings "
-                      "(Gorishniy et al. 2022)")
+                      "(Gorishniy et al. 2022)", space=MLP_PLR_SPACE)
 def mlp_plr(params: dict[str, Any], ctx: ModelContext) -> Any:
     from bench.models.estimators.embed_mlp import EmbeddingMLPClassifier
 
