@@ -46,6 +46,7 @@ from typing import Any
 
 import numpy as np
 
+from bench.core.space import Choice, Int, SearchSpace
 from bench.sampling.registry import (
     NOOP,
     OVER_STRATEGIES,
@@ -148,6 +149,41 @@ def _in_space(sampler: Any, ctx: SamplerContext) -> Any:
 _OVER = {"sampling_strategy": OVER_STRATEGIES}
 _UNDER = {"sampling_strategy": UNDER_STRATEGIES}
 
+# ---- search spaces (the `tuning` axis, docs/samplers.md#search-spaces) --------------------------
+# Neighbour counts follow smote_variants' parameter grids (Kovács, 2019, "An empirical comparison
+# and evaluation of minority oversampling techniques on a large number of imbalanced datasets",
+# Applied Soft Computing; analyticalmindsltd/smote_variants, each oversampler's
+# parameter_combinations); its `proportion` has no multiclass-safe counterpart here (a string
+# sampling_strategy only), so it is left out. k above a class's size shrinks as documented above.
+_KOVACS = "smote_variants (Kovács, 2019), analyticalmindsltd/smote_variants {}"
+_K = Choice((3, 5, 7, 11, 17))
+_SMOTE_SPACE = SearchSpace({"k_neighbors": _K},
+                           _KOVACS.format("oversampling/_smote.py: n_neighbors grid"))
+_BORDERLINE_SPACE = SearchSpace(
+    {"k_neighbors": _K, "m_neighbors": _K, "kind": Choice(("borderline-1", "borderline-2"))},
+    _KOVACS.format("oversampling/_borderline_smote.py: k_neighbors and n_neighbors (the danger "
+                   "test, imbalanced-learn's m_neighbors) grids, Borderline-SMOTE1 and 2"))
+_SVM_SMOTE_SPACE = SearchSpace(
+    {"k_neighbors": _K, "m_neighbors": _K},
+    "ours: smote_variants has no SVM-SMOTE grid; the Borderline-SMOTE grids of "
+    + _KOVACS.format("oversampling/_borderline_smote.py") + " (same two neighbour roles)")
+_ADASYN_SPACE = SearchSpace({"n_neighbors": Choice((3, 5, 7, 9, 11, 17))},
+                            _KOVACS.format("oversampling/_adasyn.py: n_neighbors grid"))
+_RANDOM_OVER_SPACE = SearchSpace(
+    {"sampling_strategy": Choice(("not majority", "minority"))},
+    "ours: raise every class to the majority count (auto) or only the smallest one")
+_RANDOM_UNDER_SPACE = SearchSpace(
+    {"sampling_strategy": Choice(("not minority", "majority"))},
+    "ours: cut every class to the minority count (auto) or only the largest one")
+_ENN_SPACE = SearchSpace(
+    {"n_neighbors": Int(1, 7), "kind_sel": Choice(("all", "mode"))},
+    "ours: no published grid; neighbours around imbalanced-learn's 3 (Wilson's editing rule "
+    "uses 3), both selection rules")
+_NEAR_MISS_SPACE = SearchSpace(
+    {"version": Choice((1, 2, 3)), "n_neighbors": Int(1, 7)},
+    "ours: no published grid; the three NearMiss versions (Mani and Zhang, 2003) and neighbours "
+    "around imbalanced-learn's 3")
+
 
 @sampler("none", kind="none", handles_missing=True,
          description="no treatment: train on the imbalanced data as is")
@@ -180,6 +216,7 @@ def _smote_like(params: dict[str, Any], ctx: SamplerContext, name: str) -> Any:
 
 
 @sampler("smote", {"k_neighbors": 5, "sampling_strategy": "auto"}, choices=_OVER,
+         space=_SMOTE_SPACE,
          description="SMOTE (SMOTE-NC with categorical columns); k shrinks for small classes")
 def _smote(params: dict[str, Any], ctx: SamplerContext) -> Any:
     return _smote_like(params, ctx, "smote")
@@ -187,7 +224,7 @@ def _smote(params: dict[str, Any], ctx: SamplerContext) -> Any:
 
 @sampler("smotenc", {"k_neighbors": 5, "sampling_strategy": "auto"}, choices=_OVER,
          description="SMOTE-NC for mixed numeric / categorical data (SMOTE-N if all "
-                     "categorical, SMOTE if none)")
+                     "categorical, SMOTE if none)", space=_SMOTE_SPACE)
 def _smotenc(params: dict[str, Any], ctx: SamplerContext) -> Any:
     return _smote_like(params, ctx, "smotenc")
 
@@ -195,7 +232,8 @@ def _smotenc(params: dict[str, Any], ctx: SamplerContext) -> Any:
 @sampler("borderline_smote", {"k_neighbors": 5, "m_neighbors": 10, "kind": "borderline-1",
                              "sampling_strategy": "auto"},
          choices={**_OVER, "kind": ("borderline-1", "borderline-2")},
-         description="SMOTE on the rows near the class border (Borderline-SMOTE)")
+         description="SMOTE on the rows near the class border (Borderline-SMOTE)",
+         space=_BORDERLINE_SPACE)
 def _borderline(params: dict[str, Any], ctx: SamplerContext) -> Any:
     from imblearn.over_sampling import BorderlineSMOTE
 
@@ -207,7 +245,8 @@ def _borderline(params: dict[str, Any], ctx: SamplerContext) -> Any:
 
 
 @sampler("svm_smote", {"k_neighbors": 5, "m_neighbors": 10, "sampling_strategy": "auto"},
-         choices=_OVER, description="SMOTE along an SVM's support vectors (SVM-SMOTE)")
+         choices=_OVER, description="SMOTE along an SVM's support vectors (SVM-SMOTE)",
+         space=_SVM_SMOTE_SPACE)
 def _svm_smote(params: dict[str, Any], ctx: SamplerContext) -> Any:
     from imblearn.over_sampling import SVMSMOTE
 
@@ -218,7 +257,7 @@ def _svm_smote(params: dict[str, Any], ctx: SamplerContext) -> Any:
 
 
 @sampler("adasyn", {"n_neighbors": 5, "sampling_strategy": "auto"}, choices=_OVER,
-         description="ADASYN: more synthetic rows where a class is harder")
+         description="ADASYN: more synthetic rows where a class is harder", space=_ADASYN_SPACE)
 def _adasyn(params: dict[str, Any], ctx: SamplerContext) -> Any:
     from imblearn.over_sampling import ADASYN
 
@@ -228,7 +267,8 @@ def _adasyn(params: dict[str, Any], ctx: SamplerContext) -> Any:
 
 
 @sampler("random_over", {"sampling_strategy": "auto"}, kind="over", handles_missing=True,
-         choices=_OVER, description="duplicate random rows of each class up to the majority count")
+         choices=_OVER, description="duplicate random rows of each class up to the majority count",
+         space=_RANDOM_OVER_SPACE)
 def _random_over(params: dict[str, Any], ctx: SamplerContext) -> Any:
     from imblearn.over_sampling import RandomOverSampler
 
@@ -236,7 +276,8 @@ def _random_over(params: dict[str, Any], ctx: SamplerContext) -> Any:
 
 
 @sampler("random_under", {"sampling_strategy": "auto"}, kind="under", handles_missing=True,
-         choices=_UNDER, description="drop random rows of each class down to the minority count")
+         choices=_UNDER, description="drop random rows of each class down to the minority count",
+         space=_RANDOM_UNDER_SPACE)
 def _random_under(params: dict[str, Any], ctx: SamplerContext) -> Any:
     from imblearn.under_sampling import RandomUnderSampler
 
@@ -254,7 +295,7 @@ def _tomek(params: dict[str, Any], ctx: SamplerContext) -> Any:
 
 @sampler("enn", {"n_neighbors": 3, "kind_sel": "all", "sampling_strategy": "auto"},
          kind="clean", choices={**_UNDER, "kind_sel": ("all", "mode")},
-         description="Edited Nearest Neighbours on the majority side")
+         description="Edited Nearest Neighbours on the majority side", space=_ENN_SPACE)
 def _enn(params: dict[str, Any], ctx: SamplerContext) -> Any:
     from imblearn.under_sampling import EditedNearestNeighbours
 
@@ -266,7 +307,7 @@ def _enn(params: dict[str, Any], ctx: SamplerContext) -> Any:
 @sampler("near_miss", {"version": 1, "n_neighbors": 3, "n_neighbors_ver3": 3,
                       "sampling_strategy": "auto"},
          kind="under", choices={**_UNDER, "version": (1, 2, 3)},
-         description="NearMiss under-sampling down to the minority count")
+         description="NearMiss under-sampling down to the minority count", space=_NEAR_MISS_SPACE)
 def _near_miss(params: dict[str, Any], ctx: SamplerContext) -> Any:
     from imblearn.under_sampling import NearMiss
 
@@ -315,12 +356,14 @@ def _smote_then_clean(name: str, params: dict[str, Any], ctx: SamplerContext) ->
 
 
 @sampler("smote_tomek", {"k_neighbors": 5, "sampling_strategy": "auto"}, kind="combine",
-         choices=_OVER, description="SMOTE, then remove Tomek links (all classes)")
+         choices=_OVER, description="SMOTE, then remove Tomek links (all classes)",
+         space=_SMOTE_SPACE)
 def _smote_tomek(params: dict[str, Any], ctx: SamplerContext) -> Any:
     return _smote_then_clean("smote_tomek", params, ctx)
 
 
 @sampler("smote_enn", {"k_neighbors": 5, "sampling_strategy": "auto"}, kind="combine",
-         choices=_OVER, description="SMOTE, then Edited Nearest Neighbours (all classes)")
+         choices=_OVER, description="SMOTE, then Edited Nearest Neighbours (all classes)",
+         space=_SMOTE_SPACE)
 def _smote_enn(params: dict[str, Any], ctx: SamplerContext) -> Any:
     return _smote_then_clean("smote_enn", params, ctx)
