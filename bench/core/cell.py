@@ -12,9 +12,17 @@ from typing import Any
 
 import pandas as pd
 
-from bench.core.errors import DecisionError
+from bench.core.errors import DecisionError, TuningError
 from bench.core.ids import derive_seed, digest
-from bench.core.vocab import DECOMPOSITIONS, PROFILES, TEST_PRIORS, parse_decision
+from bench.core.vocab import (
+    DECOMPOSITIONS,
+    DEFAULT_TUNING,
+    PROFILES,
+    TEST_PRIORS,
+    TuningSpec,
+    parse_decision,
+    parse_tuning,
+)
 
 PROTOCOL_VERSION = "1"
 
@@ -75,7 +83,12 @@ class Component:
 
 @dataclass(frozen=True)
 class Cell:
-    """One fit-and-score experiment; every field is part of its identity."""
+    """One fit-and-score experiment; every field is part of its identity.
+
+    `tuning` is "default" (the entry's parameters as given) or a search
+    (``tpe(30)``: `bench.core.vocab.parse_tuning`); "default" is left out of `to_json`, so every
+    cell id and seed written before the tuning axis existed stays what it was.
+    """
 
     dataset: Component
     sampler: Component
@@ -92,6 +105,7 @@ class Cell:
     repeat: int = 0
     fold: int = 0
     seed: int = 0
+    tuning: str = DEFAULT_TUNING
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
@@ -116,10 +130,14 @@ class Cell:
             raise ValueError("holdout must be in (0, 1) with fold 0")
         if not 0 <= self.validation < 1:
             raise ValueError(f"validation must be in [0, 1), got {self.validation}")
+        try:
+            parse_tuning(self.tuning)
+        except TuningError as exc:
+            raise ValueError(str(exc)) from None
 
     # ---- identity -------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "dataset": self.dataset.to_json(),
             "sampler": self.sampler.to_json(),
             "model": self.model.to_json(),
@@ -137,6 +155,9 @@ class Cell:
             "fold": self.fold,
             "seed": self.seed,
         }
+        if self.tuning != DEFAULT_TUNING:  # absent when default: older ids and seeds unchanged
+            out["tuning"] = self.tuning
+        return out
 
     @property
     def cell_id(self) -> str:
@@ -168,6 +189,11 @@ class Cell:
         j = self.to_json()
         j.pop("decision")
         return derive_seed("model", j)
+
+    @property
+    def tuning_spec(self) -> TuningSpec | None:
+        """The parsed search of a tuned cell; None for "default"."""
+        return parse_tuning(self.tuning)
 
     @property
     def test_prior_label(self) -> str:

@@ -56,6 +56,11 @@ class DecisionError(BenchError, ValueError):
     """A decision rule string that is not in the vocabulary."""
 
 
+class TuningError(BenchError, ValueError):
+    """A `tuning` entry that is not in the vocabulary, or a search that cannot run (no space,
+    every trial failed)."""
+
+
 class StoreError(BenchError, ValueError):
     """A results store that is missing, damaged or cannot take the operation."""
 

@@ -82,3 +82,17 @@ class SearchSpace:
 
 
 NO_SPACE = SearchSpace()
+
+
+MODEL_PREFIX, SAMPLER_PREFIX = "model.", "sampler."
+
+
+def cell_space(model: SearchSpace, sampler: SearchSpace, model_fixed: Any = (),
+               sampler_fixed: Any = ()) -> dict[str, Dimension]:
+    """What a tuned cell searches: the model's and the sampler's spaces, names prefixed
+    ``model.`` / ``sampler.``, minus the parameters the suite entry sets itself (a value the
+    suite writes is a decision the user made, so the tuner never overrides it)."""
+    out = {MODEL_PREFIX + k: d for k, d in model.dims.items() if k not in set(model_fixed)}
+    out.update({SAMPLER_PREFIX + k: d for k, d in sampler.dims.items()
+                if k not in set(sampler_fixed)})
+    return out

@@ -8,7 +8,10 @@ another.
 
 from __future__ import annotations
 
-from bench.core.errors import DecisionError
+import re
+from dataclasses import dataclass
+
+from bench.core.errors import DecisionError, TuningError
 
 # ---- cell statuses (the `status` column of the cells table) ---------------------------------
 OK = "ok"
@@ -114,3 +117,75 @@ TOO_FEW = "too_few"  # ceiling below 0.5, neighbours mostly its own: too few row
 UNKNOWN = "unknown"  # too few rows to estimate anything
 VERDICTS = (SEPARABLE, RARE_SEPARABLE, PARTIAL_OVERLAP, OVERLAPPING, TOO_FEW, UNKNOWN)
 PROJECTIONS = ("pca", "tsne", "umap")  # 2-D projections of `bench inspect --projection`
+
+
+# ---- the tuning axis (bench.protocol.tune; docs/tuning.md) ---------------------------------
+# A cell's `tuning` is "default" (the entry's parameters as given) or a search, written
+# canonically as ``<tuner>(<trials>[,budget_s=<s>][,metric=<m>])``: ``tpe(30)``,
+# ``random(10,budget_s=600)``, ``tpe(30,metric=mcc)``. One spelling per experiment, so one cell id.
+DEFAULT_TUNING = "default"
+TPE, RANDOM = "tpe", "random"
+TUNERS = (TPE, RANDOM)
+TUNING_KEYS = ("name", "trials", "budget_s", "metric")
+DEFAULT_TRIALS = 30
+DEFAULT_TUNING_METRIC = "macro_f1"  # the suite's default `metric`: left out of the spelling
+
+
+@dataclass(frozen=True)
+class TuningSpec:
+    """A parsed tuning string: the tuner, its number of trials, an optional time budget for the
+    whole search (seconds; Optuna's timeout) and the validation metric it optimises."""
+
+    name: str
+    trials: int
+    budget_s: float | None = None
+    metric: str = DEFAULT_TUNING_METRIC
+
+    def __post_init__(self) -> None:
+        if self.name not in TUNERS:
+            raise TuningError(f"tuning {self.name!r}: unknown tuner; allowed: "
+                              f"{', '.join((DEFAULT_TUNING, *TUNERS))}")
+        if isinstance(self.trials, bool) or not isinstance(self.trials, int) or self.trials < 1:
+            raise TuningError(f"tuning {self.name}: trials {self.trials!r} must be an integer >= 1")
+        if self.budget_s is not None and (isinstance(self.budget_s, bool)
+                                          or not isinstance(self.budget_s, (int, float))
+                                          or not 0 < self.budget_s < float("inf")):
+            raise TuningError(f"tuning {self.name}: budget_s {self.budget_s!r} must be a "
+                              "positive number of seconds")
+        if not isinstance(self.metric, str) or not self.metric:
+            raise TuningError(f"tuning {self.name}: metric {self.metric!r} must be a metric name")
+
+    def __str__(self) -> str:
+        parts = [str(self.trials)]
+        if self.budget_s is not None:
+            b = float(self.budget_s)
+            parts.append(f"budget_s={b:g}" if float(f"{b:g}") == b else f"budget_s={b!r}")
+        if self.metric != DEFAULT_TUNING_METRIC:
+            parts.append(f"metric={self.metric}")
+        return f"{self.name}({','.join(parts)})"
+
+
+_TUNING_RE = re.compile(r"^([a-z_]+)\((\d+)(?:,budget_s=([0-9.e+-]+))?(?:,metric=([A-Za-z0-9_]+))?\)$")
+
+
+def parse_tuning(text: str) -> TuningSpec | None:
+    """A cell's tuning string -> its `TuningSpec`, None for "default"; TuningError otherwise.
+
+    The one parser of the canonical spelling (the suite parser builds it with `str(TuningSpec)`).
+    """
+    if text == DEFAULT_TUNING:
+        return None
+    m = _TUNING_RE.match(str(text))
+    if m is None:
+        raise TuningError(f"tuning {text!r}: not a tuning; allowed: {DEFAULT_TUNING}, or "
+                          f"<tuner>(<trials>[,budget_s=<s>][,metric=<m>]) with tuner one of "
+                          f"{', '.join(TUNERS)}")
+    name, trials, budget, metric = m.groups()
+    try:
+        budget_s = float(budget) if budget is not None else None
+    except ValueError:
+        raise TuningError(f"tuning {text!r}: budget_s {budget!r} is not a number") from None
+    spec = TuningSpec(name, int(trials), budget_s, metric or DEFAULT_TUNING_METRIC)
+    if str(spec) != text:
+        raise TuningError(f"tuning {text!r}: not in canonical form; write {str(spec)!r}")
+    return spec

@@ -72,6 +72,7 @@ def describe(suite_path: str | Path) -> dict:
         "models": [m.label for m in suite.models],
         "decompositions": list(suite.decompositions),
         "decisions": list(suite.decisions),
+        "tuning": list(suite.tunings),
         "splits": [f"{suite.folds}-fold x {suite.repeats} repeat(s)" if suite.folds
                    else f"holdout {suite.holdout:g} x {suite.repeats} repeat(s)"],
     }

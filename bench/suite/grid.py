@@ -30,7 +30,8 @@ import numpy as np
 
 from bench.core.cell import Cell, Component
 from bench.core.errors import DataError
-from bench.core.vocab import TUNED, decision_needs_validation, decision_rule
+from bench.core.space import NO_SPACE, cell_space
+from bench.core.vocab import DEFAULT_TUNING, TUNED, decision_needs_validation, decision_rule
 from bench.data import load_dataset
 from bench.data.dataset import Dataset
 from bench.data.partition import make_split
@@ -51,6 +52,23 @@ def skip_reason(cell: Cell) -> str | None:
     if decision_needs_validation(cell.decision) and cell.validation <= 0:
         what = "'tuned'" if decision_rule(cell.decision) == TUNED else f"{cell.decision!r}"
         return f"decision {what} needs a validation part (validation > 0)"
+    if cell.tuning != DEFAULT_TUNING:
+        return tuning_skip_reason(cell)
+    return None
+
+
+def tuning_skip_reason(cell: Cell) -> str | None:
+    """A tuned cell needs a validation part to score its trials on and something to search: the
+    model's and the sampler's declared spaces minus the parameters the suite fixes."""
+    if cell.validation <= 0:
+        return f"tuning {cell.tuning!r} needs a validation part (validation > 0)"
+    model, sampler = MODELS.get(cell.model.name), SAMPLERS.get(cell.sampler.name)
+    space = cell_space(getattr(model, "space", NO_SPACE), getattr(sampler, "space", NO_SPACE),
+                       cell.model.kwargs, cell.sampler.kwargs)
+    if not space:
+        return (f"tuning {cell.tuning!r}: model {cell.model.name!r} and sampler "
+                f"{cell.sampler.name!r} declare no search space (or the suite fixes every "
+                "parameter in it), so there is nothing to tune; its default cell runs")
     return None
 
 
@@ -71,15 +89,16 @@ def expand(suite: Suite) -> list[Cell]:
                             for sampler in suite.samplers:
                                 for model in suite.models:
                                     for dec in suite.decompositions:
-                                        for rule in suite.decisions:
-                                            cells.append(Cell(
-                                                dataset=ds, sampler=sampler, model=model,
-                                                profile=profile, ratio=ratio,
-                                                minority=suite.minority, test_prior=prior,
-                                                decomposition=dec, decision=rule,
-                                                folds=suite.folds, holdout=suite.holdout,
-                                                validation=suite.validation, repeat=repeat,
-                                                fold=fold, seed=suite.seed))
+                                        for tuning in suite.tunings:
+                                            for rule in suite.decisions:
+                                                cells.append(Cell(
+                                                    dataset=ds, sampler=sampler, model=model,
+                                                    profile=profile, ratio=ratio,
+                                                    minority=suite.minority, test_prior=prior,
+                                                    decomposition=dec, decision=rule,
+                                                    folds=suite.folds, holdout=suite.holdout,
+                                                    validation=suite.validation, repeat=repeat,
+                                                    fold=fold, seed=suite.seed, tuning=tuning))
     return cells
 
 

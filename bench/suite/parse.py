@@ -22,7 +22,12 @@ from bench.core.vocab import (
     DECOMPOSITIONS,
     PROFILES,
     TEST_PRIORS,
+    DEFAULT_TRIALS,
+    DEFAULT_TUNING,
     TUNED,
+    TUNERS,
+    TUNING_KEYS,
+    TuningSpec,
     decision_string,
     parse_decision,
     split_calibration,
@@ -39,7 +44,8 @@ from bench.sampling import SAMPLERS
 TOP_KEYS = {
     "name": str, "description": str, "folds": int, "holdout": float, "repeats": int,
     "validation": float, "timeout_s": float, "seed": int, "samplers": list,
-    "decompositions": list, "decisions": list, "store_predictions": bool, "metric": str,
+    "decompositions": list, "decisions": list, "tuning": list, "store_predictions": bool,
+    "metric": str,
     "bootstrap": int, "memory_limit": object,  # a size ("4GB") or bytes: parse_bytes checks it
     "imbalance": dict, "datasets": list, "models": list,
 }
@@ -61,6 +67,7 @@ class Suite:
     seed: int = 0
     decompositions: tuple[str, ...] = ("native",)
     decisions: tuple[str, ...] = ("argmax",)
+    tunings: tuple[str, ...] = (DEFAULT_TUNING,)  # the `tuning` axis, canonical strings
     store_predictions: bool = False
     bootstrap: int = 0  # resamples of the test part for per-cell CIs (0: off); an output option
     metric: str = "macro_f1"
@@ -221,6 +228,58 @@ def _decisions(raw: Any, errors: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _tunings(raw: list[Any], suite_metric: str, errors: list[str]) -> tuple[str, ...]:
+    """The `tuning` axis: "default", a tuner's name (DEFAULT_TRIALS trials) or a table
+    {name = "tpe", trials = 30, budget_s = 600, metric = "mcc"}; `metric` defaults to the suite's.
+
+    Each becomes the cell's canonical tuning string (`TuningSpec.__str__`): ``tpe(30)``.
+    """
+    from bench.metrics import metric_names
+
+    allowed = f"{DEFAULT_TUNING}, {', '.join(TUNERS)} or {{name = \"tpe\", trials = 30}}"
+    if not raw:
+        errors.append(f"tuning: must not be empty; allowed: {allowed}")
+    out: list[str] = []
+    for i, v in enumerate(raw):
+        path = f"tuning[{i}]"
+        if v == DEFAULT_TUNING:
+            out.append(DEFAULT_TUNING)
+            continue
+        if isinstance(v, str):
+            v = {"name": v}
+        if not isinstance(v, dict):
+            errors.append(f"{path}: {v!r} is not allowed; allowed: {allowed}")
+            continue
+        bad = [k for k in v if k not in TUNING_KEYS]
+        for key in bad:
+            errors.append(f"{path}.{key}: unknown key; allowed: {', '.join(TUNING_KEYS)}")
+        name = v.get("name")
+        if name not in TUNERS:
+            errors.append(f"{path}.name: {name!r} is not allowed; allowed: "
+                          f"{', '.join(TUNERS)} (or the string {DEFAULT_TUNING!r})")
+            continue
+        trials = v.get("trials", DEFAULT_TRIALS)
+        if not _is(trials, int) or trials < 1:
+            errors.append(f"{path}.trials: {trials!r} must be an integer >= 1")
+            continue
+        budget = v.get("budget_s")
+        if budget is not None and (not _is(budget, float) or not 0 < budget < float("inf")):
+            errors.append(f"{path}.budget_s: {budget!r} must be a positive number of seconds "
+                          "(the search's time budget per cell; leave it out for none)")
+            continue
+        metric = v.get("metric", suite_metric)
+        if metric not in metric_names():
+            errors.append(f"{path}.metric: unknown metric {metric!r}; allowed: "
+                          f"{', '.join(metric_names())}")
+            continue
+        if not bad:
+            out.append(str(TuningSpec(name, trials, None if budget is None else float(budget),
+                                      metric)))
+    if len(set(out)) != len(out):
+        errors.append("tuning: duplicate entries")
+    return tuple(out)
+
+
 def _imbalance(raw: dict[str, Any], errors: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in raw:
@@ -334,6 +393,8 @@ def parse_suite(raw: dict[str, Any], source: str = "suite") -> Suite:
             kw["memory_limit"] = parse_bytes(raw["memory_limit"])
         except ValueError as exc:
             errors.append(f"memory_limit: {exc}")
+    if "tuning" in raw:
+        kw["tunings"] = _tunings(raw["tuning"], kw.get("metric", Suite.metric), errors)
     for key in ("description", "seed", "store_predictions"):
         if key in raw:
             kw[key] = raw[key]
