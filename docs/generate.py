@@ -1,7 +1,7 @@
 """Fill the registry tables of docs/*.md from the registries, so the docs cannot drift.
 
 Each table sits between `<!-- BEGIN GENERATED: <kind> -->` and `<!-- END GENERATED: <kind> -->`
-(kinds: datasets, samplers, models, metrics). Run after adding or changing an entry:
+(kinds: datasets, samplers, models, metrics, model_spaces, sampler_spaces). Run after adding or changing an entry:
 
     python docs/generate.py          # rewrite the blocks in place
     python docs/generate.py --check  # exit 1 and name the stale pages (run by the tests)
@@ -84,6 +84,34 @@ def models() -> str:
           _flag(e.handles_missing)] for e in sorted(_builtin(MODELS), key=lambda e: (e.family, e.name))))
 
 
+def _spaces(entries: Iterable[Any], what: str) -> str:
+    """One table per entry with a search space (parameter, range, default) under its source."""
+    parts, bare = [], []
+    for e in entries:
+        if not e.space:
+            bare.append(f"`{e.name}`")
+            continue
+        table = _table(["parameter", "range", "default"],
+                       ([f"`{k}`", rng, _value(e.params.get(k))] for k, rng in e.space.describe()))
+        parts.append(f"### `{e.name}`\n\nSource: {e.space.source}.\n\n{table}")
+    if bare:
+        parts.append(f"No search space (the `tuning` axis leaves these {what} at their "
+                     f"defaults): {', '.join(bare)}.\n")
+    return "\n".join(parts)
+
+
+def model_spaces() -> str:
+    from bench.models import MODELS
+
+    return _spaces(sorted(_builtin(MODELS), key=lambda e: (e.family, e.name)), "models")
+
+
+def sampler_spaces() -> str:
+    from bench.sampling import SAMPLERS
+
+    return _spaces(_builtin(SAMPLERS), "samplers")
+
+
 def metrics() -> str:
     from bench.metrics import METRICS
 
@@ -93,7 +121,8 @@ def metrics() -> str:
 
 
 GENERATORS: dict[str, Callable[[], str]] = {
-    "datasets": datasets, "samplers": samplers, "models": models, "metrics": metrics}
+    "datasets": datasets, "samplers": samplers, "models": models, "metrics": metrics,
+    "model_spaces": model_spaces, "sampler_spaces": sampler_spaces}
 
 
 def render(text: str) -> str:

@@ -155,7 +155,7 @@ _UNDER = {"sampling_strategy": UNDER_STRATEGIES}
 # Applied Soft Computing; analyticalmindsltd/smote_variants, each oversampler's
 # parameter_combinations); its `proportion` has no multiclass-safe counterpart here (a string
 # sampling_strategy only), so it is left out. k above a class's size shrinks as documented above.
-_KOVACS = "smote_variants (Kovács, 2019), analyticalmindsltd/smote_variants {}"
+_KOVACS = "smote_variants (Kovács, 2019), analyticalmindsltd/smote_variants smote_variants/{}"
 _K = Choice((3, 5, 7, 11, 17))
 _SMOTE_SPACE = SearchSpace({"k_neighbors": _K},
                            _KOVACS.format("oversampling/_smote.py: n_neighbors grid"))
