@@ -28,7 +28,7 @@ from typing import Any
 
 from bench.core.cell import Cell, CellResult, RunOptions
 from bench.core.vocab import CRASHED, OOM, TIMEOUT
-from bench.execute.base import Executor, ResultHook, RunSummary, execute
+from bench.execute.base import Executor, ResultHook, RunSummary, execute, fit_groups
 from bench.execute.worker import worker_main
 from bench.store import Store
 
@@ -56,6 +56,7 @@ class _Worker:
         child.close()
         self.ready = False
         self.cell: Cell | None = None
+        self.group: deque[Cell] = deque()  # the rest of its fit group (bench.execute.base)
         self.deadline = float("inf")
         self.n_done = 0
         self.timeout_s = timeout_s
@@ -152,8 +153,9 @@ def run_in_process(cells: Sequence[Cell], on_result: ResultHook, threads: int = 
     from bench.protocol import run_cell_safely
 
     limit_threads(threads)
-    for cell in cells:
-        on_result(run_cell_safely(cell, threads, device, options))
+    for group in fit_groups(cells):
+        for cell in group:
+            on_result(run_cell_safely(cell, threads, device, options))
 
 
 def run_pool(cells: Sequence[Cell], on_result: ResultHook, workers: int, threads: int = 1,
@@ -168,14 +170,20 @@ def run_pool(cells: Sequence[Cell], on_result: ResultHook, workers: int, threads
 
     ctx = mp.get_context("spawn")
     oom_file = oom_kill_file()
-    pending = deque(cells)
+    # A worker takes a whole fit group, one cell at a time: the decision rules of a fit run
+    # back to back where that fit is kept (bench.protocol.evaluate.fit_cell).
+    pending = deque(deque(group) for group in fit_groups(cells))
 
     def new_worker() -> _Worker:
         return _Worker(ctx, threads, device, options, timeout_s, memory_limit, oom_file)
 
     def dispatch(w: _Worker) -> None:
-        if pending and w.ready and w.cell is None:
-            w.send(pending.popleft(), timeout_s)
+        if not (w.ready and w.cell is None):
+            return
+        if not w.group and pending:
+            w.group = pending.popleft()
+        if w.group:
+            w.send(w.group.popleft(), timeout_s)
 
     # One selector for the whole run (epoll on Linux): a wait costs the same with 2 or 200
     # workers, where building the wait set anew each time cost ~0.4 ms per wait at 64 workers.
@@ -196,13 +204,14 @@ def run_pool(cells: Sequence[Cell], on_result: ResultHook, workers: int, threads
         if kill:
             old.kill()
         pool[i] = add(new_worker())
+        pool[i].group = old.group  # the rest of its fit group goes on there (a new fit)
 
-    pool = [add(new_worker()) for _ in range(min(workers, len(cells)))]
+    pool = [add(new_worker()) for _ in range(min(workers, len(pending)))]
     retired: list[_Worker] = []
     results: deque[CellResult] = deque()  # received, not yet handed to on_result
     start_failures = 0
     try:
-        while pending or any(w.cell is not None for w in pool):
+        while pending or any(w.cell is not None or w.group for w in pool):
             now = time.monotonic()
             wait_s = min(1.0, max(0.0, min(w.deadline for w in pool) - now))
             conn_ready: set[int] = set()

@@ -171,6 +171,95 @@ def build_pipeline(cell: Cell, counts: np.ndarray, n_threads: int, device: str,
     return Pipeline(steps), entry
 
 
+# --- one fit, shared by the decision rules ----------------------------------------------------
+# Cells that differ only in their decision rule (argmax, prior, tuned, a calibration suffix) fit
+# the very same pipeline on the very same rows with the very same seed (`Cell.model_seed`
+# excludes the decision), so the fit and its probabilities are computed once and reused. The
+# executors run such cells back to back on one worker (`bench.execute.base.fit_groups`), so one
+# entry suffices; it is dropped before the next fit, so two models are never held at once.
+
+
+@dataclass
+class Fitted:
+    """A fitted pipeline with its test (and, on demand, validation) probabilities and costs."""
+
+    key: tuple[Any, ...]
+    pipe: Any
+    entry: Any
+    proba: np.ndarray
+    proba_val: np.ndarray | None
+    fit_s: float
+    predict_s: float
+    peak_mb: float
+    warnings: tuple[str, ...]
+    sampler_notes: dict[str, Any]
+    uses: int = 0  # cells served: > 1 means the row reuses another cell's fit (fit_shared)
+
+
+_LAST_FIT: list[Fitted] = []
+_FIT_LOCK = threading.Lock()
+
+
+def fit_key(cell: Cell, n_threads: int, device: str) -> tuple[Any, ...]:
+    """What decides a fit: everything in the cell but its decision rule, and the resources."""
+    return (cell.model_seed, n_threads, device)
+
+
+def fit_cell(cell: Cell, n_threads: int, device: str, prep: Prepared, y_fit: np.ndarray,
+             X_val: np.ndarray, y_val: np.ndarray, X_test: np.ndarray, k: int, *,
+             labels: Any, needs_val: bool) -> Fitted:
+    """The cell's fit and probabilities: reused from the previous cell when only the decision
+    rule differs, else computed (after dropping the previous one)."""
+    key = fit_key(cell, n_threads, device)
+    with _FIT_LOCK:
+        fitted = _LAST_FIT[0] if _LAST_FIT and _LAST_FIT[0].key == key else None
+        if fitted is None:
+            _LAST_FIT.clear()  # free the previous model before fitting the next
+    if fitted is None:
+        fitted = _fit(cell, key, n_threads, device, prep, y_fit, X_val, y_val, X_test, k, labels)
+        with _FIT_LOCK:
+            _LAST_FIT[:] = [fitted]
+    if needs_val and fitted.proba_val is None:
+        fitted.proba_val = _readonly(_full_proba(fitted.pipe, X_val, k))
+    fitted.uses += 1
+    return fitted
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)  # shared by every decision rule of the fit: never written
+    return a
+
+
+def _fit(cell: Cell, key: tuple[Any, ...], n_threads: int, device: str, prep: Prepared,
+         y_fit: np.ndarray, X_val: np.ndarray, y_val: np.ndarray, X_test: np.ndarray, k: int,
+         labels: Any) -> Fitted:
+    fit_counts = np.bincount(y_fit, minlength=k)
+    sampler_notes: dict[str, Any] = {}
+    pipe, entry = build_pipeline(cell, fit_counts, n_threads, device, prep=prep,
+                                 labels=labels, notes=sampler_notes)
+    fit_kwargs: dict[str, Any] = {}
+    if SAMPLERS.get(cell.sampler.name).class_weight:
+        fit_kwargs["model__sample_weight"] = class_weights(y_fit, k)
+    if entry.eval_set and len(y_val):
+        fit_kwargs["model__eval_set"] = (prep.model_input.transform(X_val), y_val)
+
+    with warnings.catch_warnings(record=True) as caught, PeakMemory() as mem:
+        warnings.simplefilter("always")
+        t0 = time.perf_counter()
+        pipe.fit(prep.X_fit, y_fit, **fit_kwargs)
+        fit_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        proba = _full_proba(pipe, X_test, k)
+        predict_s = time.perf_counter() - t0
+
+    recorder = pipe.named_steps.get("sampler")
+    if recorder is not None:  # what the sampler found at fit time (e.g. nothing to resample)
+        sampler_notes.update(getattr(recorder, "notes_", {}))
+    return Fitted(key, pipe, entry, _readonly(proba), None, fit_s, predict_s, mem.peak_mb,
+                  tuple(sorted({f"{w.category.__name__}: {str(w.message)[:200]}" for w in caught})),
+                  sampler_notes)
+
+
 def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
              options: RunOptions | None = None) -> CellResult:
     """Run one cell end to end. Raises on failure; the executor turns that into a row.
@@ -183,38 +272,20 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
     split = cell_split(cell)
     k = ds.n_classes
     prep = prepare_features(ds, split, cell)
-    X_fit, y_fit = prep.X_fit, ds.y[split.fit]
+    y_fit = ds.y[split.fit]
     X_val, y_val = prep.X_val, ds.y[split.val]
     X_test, y_test = prep.X_test, ds.y[split.test]
     fit_counts = np.bincount(y_fit, minlength=k)
     minority = minority_class(fit_counts, split.minority)
 
-    sampler_notes: dict[str, Any] = {}
-    pipe, entry = build_pipeline(cell, fit_counts, n_threads, device, prep=prep,
-                                 labels=ds.labels, notes=sampler_notes)
-    fit_kwargs: dict[str, Any] = {}
-    if SAMPLERS.get(cell.sampler.name).class_weight:
-        fit_kwargs["model__sample_weight"] = class_weights(y_fit, k)
-    if entry.eval_set and len(split.val):
-        fit_kwargs["model__eval_set"] = (prep.model_input.transform(X_val), y_val)
-
-    with warnings.catch_warnings(record=True) as caught, PeakMemory() as mem:
-        warnings.simplefilter("always")
-        t0 = time.perf_counter()
-        pipe.fit(X_fit, y_fit, **fit_kwargs)
-        fit_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        proba = _full_proba(pipe, X_test, k)
-        predict_s = time.perf_counter() - t0
-        # argmax and prior alone never look at the validation part's probabilities: no predict
-        # then (tuned, a calibration suffix and any other rule get them)
-        needs_val = len(split.val) > 0 and not (
-            split_calibration(cell.decision)[1] is None and decision_rule(cell.decision) in (ARGMAX, PRIOR))
-        proba_val = _full_proba(pipe, X_val, k) if needs_val else None
+    needs_val = len(split.val) > 0 and not (
+        split_calibration(cell.decision)[1] is None and decision_rule(cell.decision) in (ARGMAX, PRIOR))
+    fitted = fit_cell(cell, n_threads, device, prep, y_fit, X_val, y_val, X_test, k, labels=ds.labels,
+                      needs_val=needs_val)
+    pipe, entry, proba, proba_val = fitted.pipe, fitted.entry, fitted.proba, fitted.proba_val
+    sampler_notes = dict(fitted.sampler_notes)
 
     recorder = pipe.named_steps.get("sampler")
-    if recorder is not None:  # what the sampler found at fit time (e.g. nothing to resample)
-        sampler_notes.update(getattr(recorder, "notes_", {}))
     # The distribution the model was fitted on: after resampling, if a sampler ran.
     trained_counts = np.asarray(recorder.counts_out_ if recorder is not None else fit_counts)
     trained_counts = np.pad(trained_counts, (0, k - len(trained_counts))).astype(np.int64)
@@ -237,7 +308,7 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
         intervals, boot_warnings = bootstrap_ci(inp, options.bootstrap, bootstrap_seed(cell.cell_id))
         values.update(intervals)
         metric_warnings += boot_warnings
-    fit_warnings = sorted({f"{w.category.__name__}: {str(w.message)[:200]}" for w in caught})
+    fit_warnings = list(fitted.warnings)
     labels = data.labels
     check = check_predictions(y_test, y_pred, labels)
     model_params = {**entry.params, **cell.model.kwargs}
@@ -246,9 +317,9 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
         **identity_row(cell), "status": OK, "error": "",
         "warnings": "\n".join(fit_warnings + metric_warnings),
         **values,
-        "fit_s": fit_s, "predict_s": predict_s,
+        "fit_s": fitted.fit_s, "predict_s": fitted.predict_s,
         "resample_s": getattr(recorder, "resample_s_", 0.0),
-        "peak_mb": mem.peak_mb, "device": device,
+        "peak_mb": fitted.peak_mb, "device": device, "fit_shared": fitted.uses > 1,
         "n_train": int(len(split.fit) + len(split.val)), "n_fit": len(split.fit),
         "n_val": len(split.val), "n_test": len(split.test),
         "n_resampled": int(trained_counts.sum()),

@@ -20,8 +20,10 @@ IDENTITY = ["cell_id", "status", "error", "dataset", "profile", "ratio", "minori
 MEASURES = ["fit_s", "predict_s", "resample_s", "peak_mb", "n_train", "n_fit", "n_val", "n_test",
             "n_resampled", "train_counts", "resampled_counts", "test_counts", "minority_class",
             "predicted_classes", "min_test_count", "degenerate", "dataset_fp", "decision_params", "class_labels", "train_prior", "test_prior_shares",
-            "sampler_params", "preprocess", "device", "warnings", "cell_json"]
-# device: cpu / cuda the cell ran on (not part of the cell id: keep cpu and cuda runs in
+            "sampler_params", "preprocess", "device", "fit_shared", "warnings", "cell_json"]
+# fit_shared: the row's decision rule reused the fit (and its fit_s / predict_s / peak_mb) of an
+# earlier cell that differs only in the decision rule (bench.protocol.evaluate); sum fit_s over
+# rows with fit_shared false for the compute a run spent. device: cpu / cuda the cell ran on (not part of the cell id: keep cpu and cuda runs in
 # separate stores). train_prior / test_prior_shares: JSON {label: share} of the imposed training distribution and
 # of the requested test distribution; sampler_params: the sampler's effective parameters (e.g. a
 # shrunk k_neighbors); preprocess: categorical encoding / imputation of the cell (bench.protocol.encode).
@@ -32,7 +34,7 @@ STRING_MEASURES = {"train_counts", "resampled_counts", "test_counts", "minority_
                    "sampler_params", "preprocess", "device", "warnings", "cell_json"}
 INT_COLUMNS = {"repeat", "fold", "n_train", "n_fit", "n_val", "n_test", "n_resampled",
                "bootstrap_n", "predicted_classes", "min_test_count"}
-BOOL_COLUMNS = {"degenerate"}
+BOOL_COLUMNS = {"degenerate", "fit_shared"}
 FLOAT_IDENTITY = {"ratio"}
 
 
