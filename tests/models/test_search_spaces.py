@@ -52,6 +52,21 @@ def values_at(space: SearchSpace, where: str) -> dict[str, Any]:
     return {name: corner(dim, where) for name, dim in space.dims.items()}
 
 
+def draw(space: SearchSpace, rng: np.random.Generator) -> dict[str, Any]:
+    """A random configuration (uniform, or log-uniform for log dimensions): the corners fix
+    every dimension at once, a draw mixes them (large leaves with small leaf sizes, ...)."""
+    out: dict[str, Any] = {}
+    for name, dim in space.dims.items():
+        if isinstance(dim, Choice):
+            out[name] = dim.values[int(rng.integers(len(dim.values)))]
+            continue
+        lo, hi = (math.log(dim.low), math.log(dim.high)) if dim.log else (dim.low, dim.high)
+        x = float(rng.uniform(lo, hi))
+        x = math.exp(x) if dim.log else x
+        out[name] = min(max(round(x), dim.low), dim.high) if isinstance(dim, Int) else x
+    return out
+
+
 def test_every_builtin_model_but_the_prior_has_a_cited_space() -> None:
     assert set(BUILTIN) - set(SPACED) == NO_SPACE_MODELS
     for name in SPACED:
@@ -99,13 +114,10 @@ def tiny_three_classes() -> tuple[np.ndarray, ...]:
     return X[:90], y[:90], X[90:], y[90:]
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("name", SPACED)
-@pytest.mark.parametrize("where", ["low", "mid", "high"])
-def test_model_fits_at_the_corners_of_its_space(name: str, where: str) -> None:
+def fit_and_check(name: str, values: dict[str, Any]) -> None:
     entry = MODELS.get(name)
     X, y, X_val, y_val = tiny_three_classes()
-    params = {**BUDGET.get(name, {}), **values_at(entry.space, where)}
+    params = {**BUDGET.get(name, {}), **values}
     estimator = entry.build(params, ModelContext(seed=0, n_threads=1, n_classes=3))
     if entry.eval_set:
         estimator.fit(X, y, eval_set=(X_val, y_val))
@@ -115,3 +127,20 @@ def test_model_fits_at_the_corners_of_its_space(name: str, where: str) -> None:
     assert proba.shape == (len(y_val), 3)
     assert np.all(np.isfinite(proba))
     assert np.allclose(proba.sum(axis=1), 1.0, atol=1e-5)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SPACED)
+@pytest.mark.parametrize("where", ["low", "mid", "high"])
+def test_model_fits_at_the_corners_of_its_space(name: str, where: str) -> None:
+    fit_and_check(name, values_at(MODELS.get(name).space, where))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SPACED)
+def test_model_fits_random_configurations_of_its_space(name: str) -> None:
+    rng = np.random.default_rng(sum(map(ord, name)))
+    for _ in range(3):
+        values = draw(MODELS.get(name).space, rng)
+        assert check_params(f"models.{name}", values, MODELS.get(name).params) == []
+        fit_and_check(name, values)
