@@ -37,7 +37,7 @@ from scipy import stats as sps
 from bench.analysis.leaderboard import MIN_TEST_ROWS, degenerate_cells, min_test_counts
 from bench.analysis.stats import bootstrap_weights
 from bench.analysis.summary import MIN_WILCOXON_TASKS, summarize_matrix
-from bench.analysis.tasks import DEFAULT_CONTENDER, TaskMatrix, baseline_label, task_matrix
+from bench.analysis.tasks import TaskMatrix, baseline_label, task_matrix
 from bench.analysis.where import WHERE_KEYS, filter_where, parse_where, where_text
 from bench.core.errors import CommandError
 from bench.core.vocab import FAILED, OK, SKIPPED
@@ -301,7 +301,7 @@ def _ceiling_caveats(cells: pd.DataFrame, inspect: pd.DataFrame | None) -> list[
 
 
 def decision_record(cells: pd.DataFrame, metric: str,
-                    contender: str | Sequence[str] = DEFAULT_CONTENDER,
+                    contender: str | Sequence[str] | None = None,
                     task: str | Sequence[str] | None = None,
                     where: Mapping[str, Sequence[str]] | str | Sequence[str] | None = None,
                     alpha: float = 0.05, prefer: str = "rank", tolerance: float = 0.01,

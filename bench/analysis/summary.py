@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from bench.analysis import stats
-from bench.analysis.tasks import (DEFAULT_CONTENDER, TaskMatrix, default_reference,
+from bench.analysis.tasks import (TaskMatrix, default_reference,
                                   find_contender, task_matrix)
 from bench.store.meta import DEFAULT_METRIC
 
@@ -144,7 +144,7 @@ def _dropped_note(scores: pd.DataFrame, dropped: list[str]) -> str:
 
 
 def summarize(cells: pd.DataFrame, metric: str | None = None,
-              contender: str | Sequence[str] = DEFAULT_CONTENDER,
+              contender: str | Sequence[str] | None = None,
               task: str | Sequence[str] | None = None,
               where: Mapping[str, Sequence[str]] | str | Sequence[str] | None = None,
               reference: str | None = None, alpha: float = 0.05, n_boot: int = 1000,

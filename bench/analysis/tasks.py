@@ -32,6 +32,7 @@ from bench.core.vocab import BASELINE_MODEL, FAILED, NO_SAMPLER, OK, SKIPPED
 TASK_AXES = ("dataset", "profile", "ratio", "test_prior", "minority")
 CONTENDER_AXES = ("model", "sampler", "decomposition", "decision", "tuning")
 DEFAULT_CONTENDER = ("model", "sampler")
+TUNING, DEFAULT_TUNING = "tuning", "default"  # bench.core.vocab's words (analysis stays light)
 FOLD_COLUMNS = ("repeat", "fold")
 COST_COLUMNS = ("fit_s", "predict_s", "peak_mb")
 LABEL_SEP = " + "  # contender labels: "lightgbm + smote"
@@ -92,6 +93,33 @@ def parse_contender(spec: str | Sequence[str] | None) -> tuple[str, ...]:
     if len(set(names)) != len(names):
         raise CommandError(f"--contender {','.join(names)}: an axis is named twice")
     return tuple(names)
+
+
+def fill_tuning(cells: pd.DataFrame) -> pd.DataFrame:
+    """Rows written before the tuning axis existed (no `tuning` value) are default cells."""
+    if TUNING not in cells.columns:
+        return cells
+    col = cells[TUNING]
+    missing = col.isna() | (col.astype(str) == "")
+    return cells.assign(**{TUNING: col.astype(object).where(~missing, DEFAULT_TUNING)}) \
+        if missing.any() else cells
+
+
+def default_contender(cells: pd.DataFrame) -> tuple[str, ...]:
+    """model x sampler, plus `tuning` when the cells hold more than one tuning ("lightgbm +
+    none + tpe(10)" vs "lightgbm + none + default"): a tuned model is a different contender,
+    never a task to average over."""
+    if TUNING in cells.columns and fill_tuning(cells)[TUNING].nunique(dropna=False) > 1:
+        return (*DEFAULT_CONTENDER, TUNING)
+    return DEFAULT_CONTENDER
+
+
+def resolve_contender(spec: str | Sequence[str] | None, cells: pd.DataFrame) -> tuple[str, ...]:
+    """The contender axes for these cells: as given (`parse_contender`), else the default of
+    `default_contender`."""
+    names = parse_contender(spec)
+    given = [s.strip() for s in (spec.split(",") if isinstance(spec, str) else spec or [])]
+    return names if any(given) else default_contender(cells)
 
 
 def _text(value: object) -> str:
@@ -171,14 +199,16 @@ def _unique_labels(labels: list[str]) -> list[str]:
 
 
 def task_matrix(cells: pd.DataFrame, metric: str,
-                contender: str | Sequence[str] = DEFAULT_CONTENDER,
+                contender: str | Sequence[str] | None = None,
                 task: str | Sequence[str] | None = None,
                 where: Mapping[str, Sequence[str]] | str | Sequence[str] | None = None,
                 direction: str | None = None) -> TaskMatrix:
-    """Build the tasks x contenders score matrix of `metric` (see the module docstring)."""
+    """Build the tasks x contenders score matrix of `metric` (see the module docstring);
+    `contender` None: `default_contender` of the cells."""
     from bench.analysis.where import filter_where
 
-    contender_axes = list(parse_contender(contender))
+    cells = fill_tuning(cells)
+    contender_axes = list(resolve_contender(contender, cells))
     missing = [a for a in contender_axes if a not in cells.columns]
     if missing:
         raise UnknownName(f"--contender {','.join(missing)}: not a column of this store; allowed: "
@@ -288,14 +318,18 @@ def find_contender(contenders: pd.DataFrame, spec: str, axes: Sequence[str]) -> 
 
 def baseline_label(contenders: pd.DataFrame, axes: Sequence[str]) -> str | None:
     """The DNN baseline among `contenders` (one row per contender: `contender` + axis columns):
-    model `dnn` (any parameters) and, when sampler is an axis, no sampler; the first label in
-    sorted order when several match; None when model is not an axis or none matches."""
+    model `dnn` (any parameters) and, when sampler is an axis, no sampler (and, when tuning is,
+    the default one if any); the first label in sorted order when several match; None when
+    model is not an axis or none matches."""
     if "model" not in axes or contenders.empty:
         return None
     col = contenders["model"].map(_text)
     match = (col == BASELINE_MODEL) | col.str.startswith(BASELINE_MODEL + "(")
     if "sampler" in axes:
         match &= contenders["sampler"].map(_text) == NO_SAMPLER
+    if TUNING in axes:  # the baseline is the untuned DNN when there is one
+        untuned = match & (contenders[TUNING].map(_text) == DEFAULT_TUNING)
+        match = untuned if untuned.any() else match
     hits = sorted(contenders.loc[match, "contender"].astype(str))
     return hits[0] if hits else None
 

@@ -32,7 +32,7 @@ def build_report(store: str | Path, output: str | Path, metric: str | None = Non
                  contender: str | None = None, where: str | list[str] | None = None) -> ReportResult:
     """Read the store, compute every section (`bench.analysis.report_data`), draw the page
     (`bench.report.html`) and write it to `output` (its directory is created)."""
-    from bench.analysis.tasks import metric_direction, parse_contender
+    from bench.analysis.tasks import metric_direction, parse_contender, resolve_contender
     from bench.analysis.where import filter_where, parse_where, where_text
     from bench.report.html import render
 
@@ -42,6 +42,7 @@ def build_report(store: str | Path, output: str | Path, metric: str | None = Non
         raise CommandError(f"-o {output}: is a directory; allowed: an HTML file path")
     axes = parse_contender(contender)
     cells = read_cells(store)
+    axes = resolve_contender(contender, cells)  # + tuning when the store varies it
     metric = metric or store_metric(store)
     if metric not in cells.columns:
         raise StoreError(f"metric {metric!r} is not in this store; run `bench rescore` to add it")

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.analysis.decision_record import PREFER, DecisionRecord, decision_record
-from bench.analysis.tasks import parse_contender
+from bench.analysis.tasks import parse_contender, resolve_contender
 from bench.analysis.where import parse_where
 from bench.core.errors import CommandError
 from bench.core.plugins import load_plugins
@@ -39,6 +39,7 @@ def select(store: str | Path, metric: str | None = None,
 
     direction = get_metric(metric).direction  # unknown metric: UnknownName listing the metrics
     cells = read_cells(store)
+    contender_axes = resolve_contender(contender, cells)  # + tuning when the store varies it
     inspect = read_inspect(store)  # None when the store has no inspection data (bench inspect)
     source = {"store": Path(store).name, "suite": str(read_meta(store).get("suite", ""))}
     return decision_record(cells, metric, contender_axes, task, conditions, alpha=alpha,

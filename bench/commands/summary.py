@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from bench.analysis.summary import Summary, summarize
-from bench.analysis.tasks import COST_COLUMNS, FOLD_COLUMNS, parse_contender
+from bench.analysis.tasks import COST_COLUMNS, FOLD_COLUMNS, parse_contender, resolve_contender
 from bench.analysis.where import WHERE_KEYS
 from bench.core.errors import CommandError, StoreError
 from bench.core.plugins import load_plugins
@@ -46,6 +46,7 @@ def summary_of_store(store: str | Path, metric: str | None = None,
     metric = metric or store_metric(store)
     direction = metric_direction(store, metric)
     cells = read_summary_cells(store, metric)
+    contender_axes = resolve_contender(contender, cells)  # + tuning when the store varies it
     return summarize(cells, metric, contender_axes, task, where, reference, alpha,
                      n_boot=n_boot, seed=seed, direction=direction)
 
