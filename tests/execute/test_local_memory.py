@@ -1,5 +1,6 @@
 """The pieces the local engine names a dead worker with: the signal, the exit code, the
-kernel's OOM-kill counter (cgroup v1 and v2 files), the resident memory of a process tree."""
+kernel's OOM-kill counter (cgroup v1 and v2 files), the resident memory of a process tree; and a
+cell's peak memory (`PeakMemory`, the row's `peak_mb`)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,15 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bench.execute.local import death_status
-from bench.protocol.memory import child_pids, oom_kills, rss_bytes, tree_rss_bytes
+from bench.protocol import memory
+from bench.protocol.memory import (PeakMemory, child_pids, oom_kills, reset_peak, rss_bytes,
+                                     tree_rss_bytes)
+
+MB = 2**20
 
 
 def test_a_signal_is_named_and_sigkill_is_oom_only_with_the_kernels_word() -> None:
@@ -54,3 +60,40 @@ def test_the_tree_of_a_process_counts_its_children() -> None:
         child.kill()
         child.wait()
     assert rss_bytes(child.pid) == 0  # gone: nothing resident
+
+
+def touch(n_mb: int) -> np.ndarray:
+    """An array of `n_mb` MB whose pages are all resident (written, not just reserved)."""
+    return np.ones(n_mb * MB // 8)
+
+
+@pytest.mark.skipif(not reset_peak(), reason="needs Linux's resettable VmHWM")
+def test_a_peak_shorter_than_any_sampling_interval_is_counted() -> None:
+    """The kernel's high-water mark: 200 MB held for no time at all still make the peak."""
+    with PeakMemory() as mem:
+        before = rss_bytes() / MB
+        touch(200)  # written and freed again at once
+    assert rss_bytes() / MB < before + 100  # freed again: only the peak saw it
+    assert mem.peak_mb >= before + 195
+
+
+@pytest.mark.skipif(not reset_peak(), reason="needs Linux's resettable VmHWM")
+def test_the_peak_is_the_blocks_own_not_the_processes_lifetime_peak() -> None:
+    big = touch(400)
+    del big
+    with PeakMemory() as mem:
+        before = rss_bytes() / MB
+        small = touch(50)
+        del small
+    assert before + 45 <= mem.peak_mb < before + 200  # not the 400 MB of before the block
+
+
+def test_without_the_kernels_mark_a_thread_samples_the_peak(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Off Linux: sampled every 20 ms, so a peak held for 300 ms is seen."""
+    monkeypatch.setattr(memory, "reset_peak", lambda: False)
+    with PeakMemory() as mem:
+        before = rss_bytes() / MB
+        held = touch(200)
+        time.sleep(0.3)
+        del held
+    assert mem.peak_mb >= before + 195
