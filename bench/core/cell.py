@@ -215,6 +215,7 @@ class CellResult:
     confusion: pd.DataFrame = field(default_factory=pd.DataFrame)
     curves: pd.DataFrame = field(default_factory=pd.DataFrame)
     predictions: pd.DataFrame | None = None
+    trials: pd.DataFrame = field(default_factory=pd.DataFrame)  # a tuned cell's search
 
 
 @dataclass(frozen=True)

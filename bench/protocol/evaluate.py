@@ -20,7 +20,7 @@ import time
 import traceback
 import warnings
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -31,6 +31,7 @@ from bench import models as _models  # noqa: F401  (registers models)
 from bench.core.cell import Cell, CellResult, RunOptions
 from bench.core.vocab import (
     ARGMAX,
+    DEFAULT_TUNING,
     ERROR,
     OK,
     OOM,
@@ -63,6 +64,7 @@ from bench.protocol.rows import (
     shares_json,
 )
 from bench.protocol.split import Split, make_split
+from bench.protocol.tune import TuneData, TuneResult, search_cell, trials_frame, tuning_columns
 from bench.sampling import (
     SAMPLERS,
     NotApplicable,
@@ -138,17 +140,20 @@ def prepare_features(ds: Any, split: Any, cell: Cell) -> Prepared:
 
 def build_pipeline(cell: Cell, counts: np.ndarray, n_threads: int, device: str,
                    categorical: tuple[int, ...] = (), *, prep: Prepared | None = None,
-                   labels: Any = (), notes: dict[str, Any] | None = None) -> tuple[Any, Any]:
+                   labels: Any = (), notes: dict[str, Any] | None = None,
+                   model_params: dict[str, Any] | None = None,
+                   sampler_params: dict[str, Any] | None = None) -> tuple[Any, Any]:
     """The imblearn Pipeline (sampler step only if the strategy resamples; a one-hot input step
     for models without native categoricals) and the model. `notes` receives the sampler's
-    effective parameters (e.g. a shrunk k_neighbors)."""
+    effective parameters (e.g. a shrunk k_neighbors). `model_params` / `sampler_params`: a
+    tuned cell's search values, over the suite entry's parameters (same seed)."""
     from imblearn.pipeline import Pipeline
 
     if prep is not None:  # the model sees category codes only if it takes them natively
         categorical = tuple(prep.encoder.cat_idx) if prep.mode == "native" else ()
 
     entry = MODELS.get(cell.model.name)
-    estimator = entry.build(cell.model.kwargs, ModelContext(
+    estimator = entry.build({**cell.model.kwargs, **(model_params or {})}, ModelContext(
         seed=cell.model_seed, n_threads=n_threads, device=device, n_classes=len(counts),
         categorical=categorical))
     estimator = decompose(estimator, cell.decomposition)
@@ -160,7 +165,7 @@ def build_pipeline(cell: Cell, counts: np.ndarray, n_threads: int, device: str,
         n_categories=tuple(prep.encoder.n_categories) if prep is not None else (),
         n_features=prep.X_fit.shape[1] if prep is not None else 0,
         labels=tuple(str(x) for x in labels))
-    sampler = build_sampler(sampler_entry, cell.sampler.kwargs, ctx)
+    sampler = build_sampler(sampler_entry, {**cell.sampler.kwargs, **(sampler_params or {})}, ctx)
     if notes is not None:
         notes.update(ctx.notes)
     if sampler is not None:
@@ -194,6 +199,7 @@ class Fitted:
     warnings: tuple[str, ...]
     sampler_notes: dict[str, Any]
     uses: int = 0  # cells served: > 1 means the row reuses another cell's fit (fit_shared)
+    tuned: TuneResult | None = None  # a tuned cell's search (bench.protocol.tune)
 
 
 _LAST_FIT: list[Fitted] = []
@@ -207,7 +213,7 @@ def fit_key(cell: Cell, n_threads: int, device: str) -> tuple[Any, ...]:
 
 def fit_cell(cell: Cell, n_threads: int, device: str, prep: Prepared, y_fit: np.ndarray,
              X_val: np.ndarray, y_val: np.ndarray, X_test: np.ndarray, k: int, *,
-             labels: Any, needs_val: bool) -> Fitted:
+             labels: Any, needs_val: bool, minority: int = 0) -> Fitted:
     """The cell's fit and probabilities: reused from the previous cell when only the decision
     rule differs, else computed (after dropping the previous one)."""
     key = fit_key(cell, n_threads, device)
@@ -216,7 +222,8 @@ def fit_cell(cell: Cell, n_threads: int, device: str, prep: Prepared, y_fit: np.
         if fitted is None:
             _LAST_FIT.clear()  # free the previous model before fitting the next
     if fitted is None:
-        fitted = _fit(cell, key, n_threads, device, prep, y_fit, X_val, y_val, X_test, k, labels)
+        fitted = _fit(cell, key, n_threads, device, prep, y_fit, X_val, y_val, X_test, k, labels,
+                      minority)
         with _FIT_LOCK:
             _LAST_FIT[:] = [fitted]
     if needs_val and fitted.proba_val is None:
@@ -232,16 +239,17 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 def _fit(cell: Cell, key: tuple[Any, ...], n_threads: int, device: str, prep: Prepared,
          y_fit: np.ndarray, X_val: np.ndarray, y_val: np.ndarray, X_test: np.ndarray, k: int,
-         labels: Any) -> Fitted:
+         labels: Any, minority: int = 0) -> Fitted:
     fit_counts = np.bincount(y_fit, minlength=k)
+    tuned = None
+    if cell.tuning != DEFAULT_TUNING:  # search on the fit and validation parts, then refit once
+        tuned = _search(cell, n_threads, device, prep, y_fit, X_val, y_val, k, labels, minority)
     sampler_notes: dict[str, Any] = {}
     pipe, entry = build_pipeline(cell, fit_counts, n_threads, device, prep=prep,
-                                 labels=labels, notes=sampler_notes)
-    fit_kwargs: dict[str, Any] = {}
-    if SAMPLERS.get(cell.sampler.name).class_weight:
-        fit_kwargs["model__sample_weight"] = class_weights(y_fit, k)
-    if entry.eval_set and len(y_val):
-        fit_kwargs["model__eval_set"] = (prep.model_input.transform(X_val), y_val)
+                                 labels=labels, notes=sampler_notes,
+                                 model_params=tuned.model_params if tuned else None,
+                                 sampler_params=tuned.sampler_params if tuned else None)
+    fit_kwargs = _fit_kwargs(cell, entry, prep, y_fit, X_val, y_val, k)
 
     with warnings.catch_warnings(record=True) as caught, PeakMemory() as mem:
         warnings.simplefilter("always")
@@ -257,7 +265,39 @@ def _fit(cell: Cell, key: tuple[Any, ...], n_threads: int, device: str, prep: Pr
         sampler_notes.update(getattr(recorder, "notes_", {}))
     return Fitted(key, pipe, entry, _readonly(proba), None, fit_s, predict_s, mem.peak_mb,
                   tuple(sorted({f"{w.category.__name__}: {str(w.message)[:200]}" for w in caught})),
-                  sampler_notes)
+                  sampler_notes, tuned=tuned)
+
+
+def _fit_kwargs(cell: Cell, entry: Any, prep: Prepared, y_fit: np.ndarray, X_val: np.ndarray,
+                y_val: np.ndarray, k: int) -> dict[str, Any]:
+    """Class weights as per-sample weights; the validation part for early stopping."""
+    out: dict[str, Any] = {}
+    if SAMPLERS.get(cell.sampler.name).class_weight:
+        out["model__sample_weight"] = class_weights(y_fit, k)
+    if entry.eval_set and len(y_val):
+        out["model__eval_set"] = (prep.model_input.transform(X_val), y_val)
+    return out
+
+
+def _search(cell: Cell, n_threads: int, device: str, prep: Prepared, y_fit: np.ndarray,
+            X_val: np.ndarray, y_val: np.ndarray, k: int, labels: Any,
+            minority: int) -> TuneResult:
+    """The tuned cell's search: each trial builds the cell's pipeline with the trial's values
+    (same seed), fits it on the fit part (early stopping on the validation part, as the final
+    fit) and returns validation probabilities. The search gets the fit and validation arrays
+    only, and the trials' encoder carries no test row."""
+    no_test = replace(prep, X_test=prep.X_test[:0])
+    counts = np.bincount(y_fit, minlength=k)
+
+    def fit_predict(model_params: dict[str, Any], sampler_params: dict[str, Any],
+                    X_fit: np.ndarray, y_fit: np.ndarray, X_val: np.ndarray,
+                    y_val: np.ndarray) -> np.ndarray:
+        pipe, entry = build_pipeline(cell, counts, n_threads, device, prep=no_test, labels=labels,
+                                     model_params=model_params, sampler_params=sampler_params)
+        pipe.fit(X_fit, y_fit, **_fit_kwargs(cell, entry, no_test, y_fit, X_val, y_val, k))
+        return _full_proba(pipe, X_val, k)
+
+    return search_cell(cell, TuneData(prep.X_fit, y_fit, X_val, y_val, k, minority), fit_predict)
 
 
 def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
@@ -281,7 +321,7 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
     needs_val = len(split.val) > 0 and not (
         split_calibration(cell.decision)[1] is None and decision_rule(cell.decision) in (ARGMAX, PRIOR))
     fitted = fit_cell(cell, n_threads, device, prep, y_fit, X_val, y_val, X_test, k, labels=ds.labels,
-                      needs_val=needs_val)
+                      needs_val=needs_val, minority=minority)
     pipe, entry, proba, proba_val = fitted.pipe, fitted.entry, fitted.proba, fitted.proba_val
     sampler_notes = dict(fitted.sampler_notes)
 
@@ -311,7 +351,9 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
     fit_warnings = list(fitted.warnings)
     labels = data.labels
     check = check_predictions(y_test, y_pred, labels)
-    model_params = {**entry.params, **cell.model.kwargs}
+    tuned = fitted.tuned
+    model_params = {**entry.params, **cell.model.kwargs, **(tuned.model_params if tuned else {})}
+    fit_warnings += [f"tuning: {w}" for w in (tuned.warnings[:10] if tuned else [])]
     fit_warnings += leaf_size_warnings(model_params, trained_counts, labels) + check.warnings
     row: dict[str, Any] = {
         **identity_row(cell), "status": OK, "error": "",
@@ -337,6 +379,7 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
         "test_prior_shares": shares_json(split.test_prior, ds.labels),
         "sampler_params": json.dumps(sampler_notes, sort_keys=True),
         "preprocess": json.dumps(prep.encoder.describe(prep.mode), sort_keys=True),
+        **tuning_columns(tuned),
     }
     cid = cell.cell_id
     per_class = per_class_frame(cid, per_class_columns(inp), ds.labels)
@@ -345,7 +388,8 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
     predictions = None
     if options.store_predictions:
         predictions = predictions_table(cid, split.test, y_test, y_pred, decision.proba, ds.labels)
-    return CellResult(row, per_class, confusion, curves, predictions)
+    return CellResult(row, per_class, confusion, curves, predictions,
+                      trials_frame(cid, tuned))
 
 
 def _final_estimator(pipe: Any) -> Any:

@@ -32,6 +32,7 @@ def identity_row(cell: Cell) -> dict[str, Any]:
         "family": family,
         "decomposition": cell.decomposition,
         "decision": cell.decision,
+        "tuning": cell.tuning,
         "repeat": cell.repeat,
         "fold": cell.fold,
         "cell_json": json.dumps(cell.to_json(), sort_keys=True),

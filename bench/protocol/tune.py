@@ -219,3 +219,23 @@ def tuning_columns(result: TuneResult | None) -> dict[str, Any]:
     return {"tuned_params": json.dumps(result.params, sort_keys=True),
             "tune_score": result.score, "tune_trials": len(result.trials),
             "tune_s": result.tune_s}
+
+
+def search_cell(cell: Any, data: TuneData, fit_predict: FitPredict) -> TuneResult:
+    """The search of a tuned cell: its spec, the model's and sampler's registered spaces minus
+    the parameters its suite entry sets (`bench.core.space.cell_space`), a seed from the cell."""
+    from bench.core.space import NO_SPACE, cell_space
+    from bench.models.registry import MODELS
+    from bench.sampling.registry import SAMPLERS
+
+    spec = cell.tuning_spec
+    if spec is None:
+        raise TuningError(f"cell {cell.cell_id[:12]} is not tuned (tuning = {cell.tuning!r})")
+    space = cell_space(getattr(MODELS.get(cell.model.name), "space", NO_SPACE),
+                       getattr(SAMPLERS.get(cell.sampler.name), "space", NO_SPACE),
+                       cell.model.kwargs, cell.sampler.kwargs)
+    if not space:
+        raise TuningError(f"tuning {spec}: model {cell.model.name!r} and sampler "
+                          f"{cell.sampler.name!r} declare no search space (or the suite fixes "
+                          "every parameter in it)")
+    return search(spec, space, data, fit_predict, tune_seed(cell.model_seed))

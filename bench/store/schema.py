@@ -9,18 +9,26 @@ from __future__ import annotations
 
 import pandas as pd
 
-SCHEMA_VERSION = "1"
-TABLES = ("cells", "per_class", "confusion", "curves", "predictions")
+from bench.core.vocab import DEFAULT_TUNING
+
+# 2: the tuning axis (identity column `tuning`, the tune_* measures, the `trials` table); stores
+# of version 1 read as they are: `tuning` is filled with "default", the other new columns NA.
+SCHEMA_VERSION = "2"
+TABLES = ("cells", "per_class", "confusion", "curves", "predictions", "trials")
 # Tables written whole, not per cell (Store.write_whole / read_whole): `bench inspect`'s results.
 INSPECT_TABLE = "inspect"
 
 # Identity columns come first; metric columns follow in registry order; then measures, provenance.
 IDENTITY = ["cell_id", "status", "error", "dataset", "profile", "ratio", "minority", "test_prior",
-            "sampler", "model", "family", "decomposition", "decision", "repeat", "fold"]
+            "sampler", "model", "family", "decomposition", "decision", "tuning", "repeat", "fold"]
 MEASURES = ["fit_s", "predict_s", "resample_s", "peak_mb", "n_train", "n_fit", "n_val", "n_test",
             "n_resampled", "train_counts", "resampled_counts", "test_counts", "minority_class",
             "predicted_classes", "min_test_count", "degenerate", "dataset_fp", "decision_params", "class_labels", "train_prior", "test_prior_shares",
-            "sampler_params", "preprocess", "device", "fit_shared", "warnings", "cell_json"]
+            "sampler_params", "preprocess", "tuned_params", "tune_score", "tune_trials", "tune_s",
+            "device", "fit_shared", "warnings", "cell_json"]
+# tuning: "default" or the search (``tpe(30)``); tuned_params: JSON of the parameters the search
+# chose ({} for default), tune_score: their validation score (NaN for default), tune_trials:
+# trials run, tune_s: seconds searching (the final refit is in fit_s) (bench.protocol.tune).
 # fit_shared: the row's decision rule reused the fit (and its fit_s / predict_s / peak_mb) of an
 # earlier cell that differs only in the decision rule (bench.protocol.evaluate); sum fit_s over
 # rows with fit_shared false for the compute a run spent. device: cpu / cuda the cell ran on (not part of the cell id: keep cpu and cuda runs in
@@ -31,9 +39,10 @@ MEASURES = ["fit_s", "predict_s", "resample_s", "peak_mb", "n_train", "n_fit", "
 # degenerate: the degenerate-fit checks of bench.protocol.diagnostics (NA on failure rows).
 STRING_MEASURES = {"train_counts", "resampled_counts", "test_counts", "minority_class", "dataset_fp",
                    "decision_params", "class_labels", "train_prior", "test_prior_shares",
-                   "sampler_params", "preprocess", "device", "warnings", "cell_json"}
+                   "sampler_params", "preprocess", "tuned_params", "device", "warnings",
+                   "cell_json"}
 INT_COLUMNS = {"repeat", "fold", "n_train", "n_fit", "n_val", "n_test", "n_resampled",
-               "bootstrap_n", "predicted_classes", "min_test_count"}
+               "bootstrap_n", "predicted_classes", "min_test_count", "tune_trials"}
 BOOL_COLUMNS = {"degenerate", "fit_shared"}
 FLOAT_IDENTITY = {"ratio"}
 
@@ -62,6 +71,8 @@ def conform_cells(df: pd.DataFrame) -> pd.DataFrame:
             out[c] = out[c].astype("boolean")
         elif c in strings:
             out[c] = out[c].astype("string").fillna("")
+            if c == "tuning":  # rows written before the axis existed
+                out[c] = out[c].mask(out[c] == "", DEFAULT_TUNING)
         else:  # metrics and measures
             out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
     return out
