@@ -91,25 +91,85 @@ def list_cmd(
     source: Annotated[Optional[str], typer.Option(
         help="datasets only: the sets one source offers, e.g. keel (rows, features, classes, "
              "imbalance ratio)")] = None,
+    spaces: Annotated[bool, typer.Option(
+        "--spaces", help="models and samplers only: each entry's search space for the tuning "
+                         "axis (parameter, range, default) and where it comes from")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
 ) -> None:
-    """List the registered plugins of one kind, with their parameters."""
-    from bench.commands.list import listing, source_sets
+    """List the registered plugins of one kind, with their parameters (models and samplers: the
+    size of their search space; --spaces shows it)."""
+    import json
 
+    from bench.commands.list import FORMATS, entries, listing, source_sets
+    from bench.commands.list import spaces as space_listing
+    from bench.core.errors import CommandError
+
+    if fmt not in FORMATS:
+        raise CommandError(f"--format {fmt}: allowed: {', '.join(FORMATS)}")
     out = stdout()
     if source is not None:
         if kind != "datasets":
             raise BenchError(f"--source: only with `bench list datasets`, not {kind!r}")
-        rows = source_sets(source)  # plain aligned columns: readable and greppable at any width
-        cells = [list(rows[0])] if rows else []
-        cells += [[f"{v:g}" if isinstance(v, float) else str(v) for v in r.values()] for r in rows]
-        widths = [max(len(c[i]) for c in cells) for i in range(len(cells[0]))] if cells else []
-        for line in cells:
-            out.print(Text("  ".join(v.ljust(w) if i < 2 else v.rjust(w)
-                                     for i, (v, w) in enumerate(zip(line, widths)))),
-                      highlight=False, soft_wrap=True)
+        rows = source_sets(source)
+        if fmt == "json":
+            sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+            return
+        _print_columns(out, list(rows[0]) if rows else [], rows, right_from=2)
         return
-    for name, info in listing(kind):
-        out.print(Text.assemble((name, "bold"), "  ", info), highlight=False)
+    if spaces:
+        found = space_listing(kind)  # refuses datasets and metrics, in any format
+        if fmt == "table":
+            _print_spaces(out, found)
+            return
+    if fmt == "json":  # the whole entry, its search space included, whether or not --spaces
+        sys.stdout.write(json.dumps(entries(kind), indent=2, ensure_ascii=False) + "\n")
+        return
+    for name, info, space in listing(kind):
+        line = Text.assemble((name, "bold"), "  ", info)
+        if space is not None:  # models and samplers: how many parameters the tuner may vary
+            line.append_text(Text.assemble("  space: ", (space, "cyan" if space[0].isdigit()
+                                                         else "dim")))
+        out.print(line, highlight=False)
+
+
+def _print_columns(out: Console, header: list[str], rows: list[dict[str, Any]],
+                   right_from: int, indent: str = "") -> None:
+    """Plain aligned columns (numbers right-aligned from column `right_from`): readable and
+    greppable at any width, values printed literally."""
+    cells = [header] if header else []
+    cells += [[f"{v:g}" if isinstance(v, float) else str(v) for v in r.values()] for r in rows]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(cells[0]))] if cells else []
+    for n, line in enumerate(cells):
+        text = "  ".join(v.ljust(w) if i < right_from else v.rjust(w)
+                         for i, (v, w) in enumerate(zip(line, widths)))
+        out.print(Text(indent + text.rstrip(), "dim" if header and n == 0 else ""),
+                  highlight=False, soft_wrap=True)
+
+
+def _print_spaces(out: Console, found: list[dict[str, Any]]) -> None:
+    """`bench list models --spaces`: per entry its heading, then parameter / range / default
+    rows and the source line; an entry without a space says so in one line."""
+    from rich.padding import Padding
+
+    wrap = out.is_terminal  # wrapped under its indent in a terminal; piped: one line, greppable
+    for i, entry in enumerate(found):
+        space = entry["space"]
+        if i:
+            out.print()
+        out.print(Text.assemble((entry["name"], "bold"), "  ", entry["heading"]), highlight=False,
+                  soft_wrap=not wrap)
+        if not space:
+            out.print(Text("  no search space: the tuning axis never changes its parameters",
+                           "dim"), highlight=False, soft_wrap=True)
+            continue
+        rows = [{"parameter": p["name"], "range": p["range"], "default": repr(p["default"])}
+                for p in space["parameters"]]
+        _print_columns(out, ["parameter", "range", "default"], rows, right_from=3, indent="  ")
+        source = Text.assemble(("source: ", "dim"), space["source"])
+        if wrap:
+            out.print(Padding(source, (0, 0, 0, 2), expand=False), highlight=False)
+        else:
+            out.print(Text("  ").append_text(source), highlight=False, soft_wrap=True)
 
 
 # The other commands live in sibling modules (one idea per file); importing them registers them.
