@@ -76,3 +76,29 @@ def conform_cells(df: pd.DataFrame) -> pd.DataFrame:
         else:  # metrics and measures
             out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
     return out
+
+
+# Columns a schema-1 store lacks, with what they mean for its rows (all were default cells).
+ADDED_IN_2 = {"tuning": DEFAULT_TUNING, "tuned_params": "", "tune_score": float("nan"),
+              "tune_trials": pd.NA, "tune_s": float("nan")}
+
+
+def fill_added(df: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    """Rows of stores written before schema 2, read as they are (parquet files are never
+    rewritten for a read): the columns added since are filled (`tuning` = "default", the search
+    measures NA) when the read wants them; a store mixing old and new files gets "default"
+    where `tuning` is missing. Cheap: no metric registry, no dtype pass over other columns."""
+    wanted = [c for c in ADDED_IN_2 if columns is None or c in columns]
+    missing = {c: ADDED_IN_2[c] for c in wanted if c not in df.columns}
+    if missing:
+        df = df.assign(**{c: pd.Series([v] * len(df), index=df.index,
+                                        dtype="Int64" if c in INT_COLUMNS else
+                                        "string" if c in STRING_MEASURES or c == "tuning"
+                                        else "float64")
+                          for c, v in missing.items()})
+    if "tuning" in df.columns and not missing.get("tuning"):
+        col = df["tuning"]
+        blank = col.isna() | (col.astype(str) == "")
+        if blank.any():
+            df = df.assign(tuning=col.astype("string").mask(blank, DEFAULT_TUNING))
+    return df

@@ -33,7 +33,7 @@ from bench.store.compact import compact as _compact
 from bench.store.compact import quarantine, write_groups
 from bench.store.files import (Damaged, disk_full_error, read_file, remove_on_failure, table_files,
                                write_sealed)
-from bench.store.schema import SCHEMA_VERSION, TABLES, conform_cells
+from bench.store.schema import SCHEMA_VERSION, TABLES, conform_cells, fill_added
 from bench.store.sources import ORDER, all_keys, load, newest_cells, newest_children
 
 CHILD_TABLES = tuple(t for t in TABLES if t != "cells")
@@ -240,7 +240,7 @@ class Store:
             if not cells.pieces:
                 empty = conform_cells(pd.DataFrame())
                 return empty if columns is None else empty[cols]
-            return winners.drop(columns=ORDER)
+            return fill_added(winners.drop(columns=ORDER), columns)  # older stores: schema.py
         assert child is not None
         return newest_children(child, winners, ranks).drop(columns=ORDER, errors="ignore")
 
