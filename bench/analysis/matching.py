@@ -17,7 +17,7 @@ from bench.core.ids import canonical_json
 from bench.core.vocab import OK, SKIPPED
 
 CONFIG_AXES = ["dataset", "profile", "ratio", "minority", "test_prior", "sampler", "model",
-               "decomposition", "decision"]
+               "decomposition", "decision", "tuning"]
 PAIR_AXES = ["repeat", "fold"]
 # Version columns that are not library versions (handled elsewhere or meaningless here).
 _NOT_LIBRARIES = {"protocol_version", "schema_version"}

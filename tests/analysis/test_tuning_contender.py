@@ -97,3 +97,34 @@ def test_the_baseline_is_the_untuned_dnn() -> None:
     assert baseline_label(tm.contenders, tm.contender_axes) == "dnn + none + default"
     only_tuned = tm.contenders[tm.contenders["contender"] != "dnn + none + default"]
     assert baseline_label(only_tuned, tm.contender_axes) == "dnn + none + random(5)"
+
+
+def test_compare_keeps_default_and_tuned_configurations_apart(tmp_path) -> None:
+    """`bench compare` pairs a tuned cell with its tuned baseline, never with the default one,
+    and labels the two configurations by their tuning."""
+    from dataclasses import replace
+
+    from bench.analysis.compare import compare
+    from bench.store import Store
+    from compare_helpers import make_cell, result, write
+
+    def store(path, tuned_f1: list[float]):
+        rows = [result(make_cell("lightgbm", i), macro_f1=0.8) for i in range(6)]
+        rows += [result(replace(make_cell("lightgbm", i), tuning="tpe(5)"), macro_f1=f)
+                 for i, f in enumerate(tuned_f1)]
+        for r in rows[6:]:
+            r.row["tuning"] = "tpe(5)"
+        return Store(write(path, rows)).read("cells")
+
+    base = store(tmp_path / "b", [0.9] * 6)
+    cur = store(tmp_path / "c", [0.7] * 6)  # the tuned model got worse, the default did not
+    comp = compare(base, cur, ["macro_f1"])
+    assert sorted(comp.configs["label"]) == ["dataset=wine model=lightgbm tuning=default",
+                                             "dataset=wine model=lightgbm tuning=tpe(5)"]
+    m = comp.metrics.set_index("label")
+    tuned, default = m.loc["dataset=wine model=lightgbm tuning=tpe(5)"], \
+        m.loc["dataset=wine model=lightgbm tuning=default"]
+    assert tuned["n_pairs"] == 6 and default["n_pairs"] == 6
+    np.testing.assert_allclose([tuned["baseline"], tuned["current"]], [0.9, 0.7])
+    np.testing.assert_allclose([default["baseline"], default["current"]], [0.8, 0.8])
+    assert default["change"] != tuned["change"]
