@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import subprocess
 import sys
 import tempfile
@@ -83,6 +84,12 @@ def long_cells(n: int, n_estimators: int) -> list[Any]:
     return [Cell(dataset=Component.of("seed-overlap", {"n_samples": 1500}), sampler=Component.of("none"),
                  model=Component.of("random_forest", {"n_estimators": n_estimators}), profile="step",
                  ratio=5, minority=("2",), folds=3, fold=i % 3, seed=i // 3) for i in range(n)]
+
+
+def load_line() -> str:
+    """The machine's load average: figures taken while other jobs ran say little."""
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
 
 
 def model_s(row: dict[str, Any]) -> float:
@@ -188,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
                 return done.returncode
         return 0
     cells = small_cells(args.cells)
+    print(load_line(), flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-overhead-") as tmp:
         print(f"small cells: dummy/logistic on wine/breast_cancer; {args.cells} counted, {WARMUP} warm-up")
         if args.mode in ("in-process", "both"):
@@ -201,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
                 ratio("in-process", in_process(longs, Path(tmp) / "c", LONG_WARMUP))
             if args.mode in ("worker", "both"):
                 ratio("1 worker", one_worker(longs, Path(tmp) / "d", LONG_WARMUP))
+    print(load_line(), flush=True)
     return 0
 
 

@@ -16,6 +16,7 @@ the last result, which is what a long run sees. Ratios compare steady rates from
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -35,6 +36,13 @@ class Measure:
     steady_per_s: float
     fit_s_median: float
     ok: int
+
+
+def load_line() -> str:
+    """The machine's load average: two workers on two cores get twice the work done only when
+    nothing else runs, so ratios taken under load say little."""
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
 
 
 def make_cells(n: int, dataset: str, trees: int) -> list:
@@ -75,6 +83,7 @@ def main() -> None:
     args = ap.parse_args()
 
     cells = make_cells(args.cells, args.dataset, args.trees)
+    print(load_line())
     print(f"{args.cells} cells: random_forest(n_estimators={args.trees}) on {args.dataset}, "
           "1 thread per cell")
     print(f"{'executor':<8} {'workers':>7} {'wall s':>8} {'cells/s':>8} {'fit+predict s':>14} "
@@ -89,6 +98,7 @@ def main() -> None:
         one, two = results[engine, 1], results[engine, 2]
         print(f"{engine}: 2 workers / 1 worker = {two.steady_per_s / one.steady_per_s:.2f}x "
               f"steady (wall incl. start-up {one.wall_s / two.wall_s:.2f}x)")
+    print(load_line())
 
 
 if __name__ == "__main__":
