@@ -64,7 +64,7 @@ def summary_cmd(
     metric: Annotated[Optional[str], typer.Option(help="metric to rank by (default: the suite's)")] = None,
     contender: Annotated[Optional[str], typer.Option(
         help="what is being chosen: comma-separated axes of model, sampler, decomposition, "
-             "decision, tuning (default model,sampler)")] = None,
+             "decision, tuning (default model,sampler; + tuning if it varies)")] = None,
     task: Annotated[Optional[str], typer.Option(
         help="axes that make a task, e.g. dataset,ratio (default: every varying non-contender "
              "axis)")] = None,
@@ -172,7 +172,7 @@ def report_cmd(
     metric: Annotated[Optional[str], typer.Option(help="metric to report (default: the suite's)")] = None,
     contender: Annotated[Optional[str], typer.Option(
         help="contender axes, comma-separated: model, sampler, decomposition, decision, tuning "
-             "(default model,sampler)")] = None,
+             "(default model,sampler; + tuning if it varies)")] = None,
     where: WhereCells = None,
 ) -> None:
     """Write one self-contained HTML report (inline SVG, works offline): what ran, the summary
@@ -191,7 +191,7 @@ def select_cmd(
     metric: Annotated[Optional[str], typer.Option(help="metric to decide by (default: the suite's)")] = None,
     contender: Annotated[Optional[str], typer.Option(
         help="what is chosen, comma-separated axes: model, sampler, decomposition, decision, "
-             "tuning (default model,sampler)")] = None,
+             "tuning (default model,sampler; + tuning if it varies)")] = None,
     task: Annotated[Optional[str], typer.Option(
         help="task axes, comma-separated (default: every varying non-contender axis)")] = None,
     where: WhereCells = None,
