@@ -46,7 +46,7 @@ _FIT_FIELDS = tuple(f.name for f in fields(Cell) if f.name != "decision")
 def fit_groups(cells: Sequence[Cell]) -> list[list[Cell]]:
     """Cells grouped by their fit (every field but the decision rule), in first-seen order.
 
-    Why: the decision rules of one fit share it (`bench.protocol.evaluate.fit_cell` keeps the
+    Why: the decision rules of one fit share it (`bench.protocol.fitting.fit_cell` keeps the
     last fit of a worker process), so an executor runs a group back to back on one worker.
     """
     groups: dict[tuple[object, ...], list[Cell]] = {}

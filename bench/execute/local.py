@@ -171,7 +171,7 @@ def run_pool(cells: Sequence[Cell], on_result: ResultHook, workers: int, threads
     ctx = mp.get_context("spawn")
     oom_file = oom_kill_file()
     # A worker takes a whole fit group, one cell at a time: the decision rules of a fit run
-    # back to back where that fit is kept (bench.protocol.evaluate.fit_cell).
+    # back to back where that fit is kept (bench.protocol.fitting.fit_cell).
     pending = deque(deque(group) for group in fit_groups(cells))
 
     def new_worker() -> _Worker:

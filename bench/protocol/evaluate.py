@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import traceback
-import warnings
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -31,7 +29,6 @@ from bench import models as _models  # noqa: F401  (registers models)
 from bench.core.cell import Cell, CellResult, RunOptions
 from bench.core.vocab import (
     ARGMAX,
-    DEFAULT_TUNING,
     ERROR,
     OK,
     OOM,
@@ -48,12 +45,12 @@ from bench.metrics import (
     per_class_columns,
     score_all,
 )
-from bench.models.estimators.decompose import decompose
-from bench.models.registry import MODELS, ModelContext
+from bench.models.registry import MODELS
 from bench.protocol.decision import DecisionContext, decide
 from bench.protocol.diagnostics import check_predictions, leaf_size_warnings
 from bench.protocol.encode import Prepared, needs_imputation, prepare
-from bench.protocol.memory import PeakMemory
+from bench.protocol.fitting import fit_cell
+from bench.protocol.pipeline import final_estimator
 from bench.protocol.rows import (
     confusion_frame,
     curves_frame,
@@ -64,14 +61,10 @@ from bench.protocol.rows import (
     shares_json,
 )
 from bench.protocol.split import Split, make_split
-from bench.protocol.tune import TuneData, TuneResult, search_cell, trials_frame, tuning_columns
+from bench.protocol.tune import trials_frame, tuning_columns
 from bench.sampling import (
     SAMPLERS,
     NotApplicable,
-    RecordingSampler,
-    SamplerContext,
-    build_sampler,
-    class_weights,
 )
 
 # --- per-process caches ----------------------------------------------------------------------
@@ -136,168 +129,6 @@ def prepare_features(ds: Any, split: Any, cell: Cell) -> Prepared:
     return prepare(ds.X, list(ds.categorical), split.fit, split.val, split.test,
                    impute=needs_imputation(entry.handles_missing, sampler_entry.handles_missing),
                    native_categorical=bool(entry.categorical))
-
-
-def build_pipeline(cell: Cell, counts: np.ndarray, n_threads: int, device: str,
-                   categorical: tuple[int, ...] = (), *, prep: Prepared | None = None,
-                   labels: Any = (), notes: dict[str, Any] | None = None,
-                   model_params: dict[str, Any] | None = None,
-                   sampler_params: dict[str, Any] | None = None) -> tuple[Any, Any]:
-    """The imblearn Pipeline (sampler step only if the strategy resamples; a one-hot input step
-    for models without native categoricals) and the model. `notes` receives the sampler's
-    effective parameters (e.g. a shrunk k_neighbors). `model_params` / `sampler_params`: a
-    tuned cell's search values, over the suite entry's parameters (same seed)."""
-    from imblearn.pipeline import Pipeline
-
-    if prep is not None:  # the model sees category codes only if it takes them natively
-        categorical = tuple(prep.encoder.cat_idx) if prep.mode == "native" else ()
-
-    entry = MODELS.get(cell.model.name)
-    estimator = entry.build({**cell.model.kwargs, **(model_params or {})}, ModelContext(
-        seed=cell.model_seed, n_threads=n_threads, device=device, n_classes=len(counts),
-        categorical=categorical))
-    estimator = decompose(estimator, cell.decomposition)
-    sampler_entry = SAMPLERS.get(cell.sampler.name)
-    steps: list[tuple[str, Any]] = []
-    ctx = SamplerContext(
-        cell.model_seed, counts, n_threads,
-        categorical=tuple(prep.encoder.cat_idx) if prep is not None else (),
-        n_categories=tuple(prep.encoder.n_categories) if prep is not None else (),
-        n_features=prep.X_fit.shape[1] if prep is not None else 0,
-        labels=tuple(str(x) for x in labels))
-    sampler = build_sampler(sampler_entry, {**cell.sampler.kwargs, **(sampler_params or {})}, ctx)
-    if notes is not None:
-        notes.update(ctx.notes)
-    if sampler is not None:
-        steps.append(("sampler", RecordingSampler(sampler, cell.sampler.name)))
-    if prep is not None and prep.mode == "onehot":
-        steps.append(("input", prep.model_input))
-    steps.append(("model", estimator))
-    return Pipeline(steps), entry
-
-
-# --- one fit, shared by the decision rules ----------------------------------------------------
-# Cells that differ only in their decision rule (argmax, prior, tuned, a calibration suffix) fit
-# the very same pipeline on the very same rows with the very same seed (`Cell.model_seed`
-# excludes the decision), so the fit and its probabilities are computed once and reused. The
-# executors run such cells back to back on one worker (`bench.execute.base.fit_groups`), so one
-# entry suffices; it is dropped before the next fit, so two models are never held at once.
-
-
-@dataclass
-class Fitted:
-    """A fitted pipeline with its test (and, on demand, validation) probabilities and costs."""
-
-    key: tuple[Any, ...]
-    pipe: Any
-    entry: Any
-    proba: np.ndarray
-    proba_val: np.ndarray | None
-    fit_s: float
-    predict_s: float
-    peak_mb: float
-    warnings: tuple[str, ...]
-    sampler_notes: dict[str, Any]
-    uses: int = 0  # cells served: > 1 means the row reuses another cell's fit (fit_shared)
-    tuned: TuneResult | None = None  # a tuned cell's search (bench.protocol.tune)
-
-
-_LAST_FIT: list[Fitted] = []
-_FIT_LOCK = threading.Lock()
-
-
-def fit_key(cell: Cell, n_threads: int, device: str) -> tuple[Any, ...]:
-    """What decides a fit: everything in the cell but its decision rule, and the resources."""
-    return (cell.model_seed, n_threads, device)
-
-
-def fit_cell(cell: Cell, n_threads: int, device: str, prep: Prepared, y_fit: np.ndarray,
-             X_val: np.ndarray, y_val: np.ndarray, X_test: np.ndarray, k: int, *,
-             labels: Any, needs_val: bool, minority: int = 0) -> Fitted:
-    """The cell's fit and probabilities: reused from the previous cell when only the decision
-    rule differs, else computed (after dropping the previous one)."""
-    key = fit_key(cell, n_threads, device)
-    with _FIT_LOCK:
-        fitted = _LAST_FIT[0] if _LAST_FIT and _LAST_FIT[0].key == key else None
-        if fitted is None:
-            _LAST_FIT.clear()  # free the previous model before fitting the next
-    if fitted is None:
-        fitted = _fit(cell, key, n_threads, device, prep, y_fit, X_val, y_val, X_test, k, labels,
-                      minority)
-        with _FIT_LOCK:
-            _LAST_FIT[:] = [fitted]
-    if needs_val and fitted.proba_val is None:
-        fitted.proba_val = _readonly(_full_proba(fitted.pipe, X_val, k))
-    fitted.uses += 1
-    return fitted
-
-
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)  # shared by every decision rule of the fit: never written
-    return a
-
-
-def _fit(cell: Cell, key: tuple[Any, ...], n_threads: int, device: str, prep: Prepared,
-         y_fit: np.ndarray, X_val: np.ndarray, y_val: np.ndarray, X_test: np.ndarray, k: int,
-         labels: Any, minority: int = 0) -> Fitted:
-    fit_counts = np.bincount(y_fit, minlength=k)
-    tuned = None
-    if cell.tuning != DEFAULT_TUNING:  # search on the fit and validation parts, then refit once
-        tuned = _search(cell, n_threads, device, prep, y_fit, X_val, y_val, k, labels, minority)
-    sampler_notes: dict[str, Any] = {}
-    pipe, entry = build_pipeline(cell, fit_counts, n_threads, device, prep=prep,
-                                 labels=labels, notes=sampler_notes,
-                                 model_params=tuned.model_params if tuned else None,
-                                 sampler_params=tuned.sampler_params if tuned else None)
-    fit_kwargs = _fit_kwargs(cell, entry, prep, y_fit, X_val, y_val, k)
-
-    with warnings.catch_warnings(record=True) as caught, PeakMemory() as mem:
-        warnings.simplefilter("always")
-        t0 = time.perf_counter()
-        pipe.fit(prep.X_fit, y_fit, **fit_kwargs)
-        fit_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        proba = _full_proba(pipe, X_test, k)
-        predict_s = time.perf_counter() - t0
-
-    recorder = pipe.named_steps.get("sampler")
-    if recorder is not None:  # what the sampler found at fit time (e.g. nothing to resample)
-        sampler_notes.update(getattr(recorder, "notes_", {}))
-    return Fitted(key, pipe, entry, _readonly(proba), None, fit_s, predict_s, mem.peak_mb,
-                  tuple(sorted({f"{w.category.__name__}: {str(w.message)[:200]}" for w in caught})),
-                  sampler_notes, tuned=tuned)
-
-
-def _fit_kwargs(cell: Cell, entry: Any, prep: Prepared, y_fit: np.ndarray, X_val: np.ndarray,
-                y_val: np.ndarray, k: int) -> dict[str, Any]:
-    """Class weights as per-sample weights; the validation part for early stopping."""
-    out: dict[str, Any] = {}
-    if SAMPLERS.get(cell.sampler.name).class_weight:
-        out["model__sample_weight"] = class_weights(y_fit, k)
-    if entry.eval_set and len(y_val):
-        out["model__eval_set"] = (prep.model_input.transform(X_val), y_val)
-    return out
-
-
-def _search(cell: Cell, n_threads: int, device: str, prep: Prepared, y_fit: np.ndarray,
-            X_val: np.ndarray, y_val: np.ndarray, k: int, labels: Any,
-            minority: int) -> TuneResult:
-    """The tuned cell's search: each trial builds the cell's pipeline with the trial's values
-    (same seed), fits it on the fit part (early stopping on the validation part, as the final
-    fit) and returns validation probabilities. The search gets the fit and validation arrays
-    only, and the trials' encoder carries no test row."""
-    no_test = replace(prep, X_test=prep.X_test[:0])
-    counts = np.bincount(y_fit, minlength=k)
-
-    def fit_predict(model_params: dict[str, Any], sampler_params: dict[str, Any],
-                    X_fit: np.ndarray, y_fit: np.ndarray, X_val: np.ndarray,
-                    y_val: np.ndarray) -> np.ndarray:
-        pipe, entry = build_pipeline(cell, counts, n_threads, device, prep=no_test, labels=labels,
-                                     model_params=model_params, sampler_params=sampler_params)
-        pipe.fit(X_fit, y_fit, **_fit_kwargs(cell, entry, no_test, y_fit, X_val, y_val, k))
-        return _full_proba(pipe, X_val, k)
-
-    return search_cell(cell, TuneData(prep.X_fit, y_fit, X_val, y_val, k, minority), fit_predict)
 
 
 def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
@@ -384,27 +215,12 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
     cid = cell.cell_id
     per_class = per_class_frame(cid, per_class_columns(inp), ds.labels)
     confusion = confusion_frame(cid, confusion_columns(inp), ds.labels)
-    curves = curves_frame(cid, getattr(_final_estimator(pipe), "curves_", None))
+    curves = curves_frame(cid, getattr(final_estimator(pipe), "curves_", None))
     predictions = None
     if options.store_predictions:
         predictions = predictions_table(cid, split.test, y_test, y_pred, decision.proba, ds.labels)
     return CellResult(row, per_class, confusion, curves, predictions,
                       trials_frame(cid, tuned))
-
-
-def _final_estimator(pipe: Any) -> Any:
-    return pipe.steps[-1][1]
-
-
-def _full_proba(pipe: Any, X: np.ndarray, k: int) -> np.ndarray:
-    """predict_proba with one column per dataset class, even if a class was absent in fit."""
-    proba = pipe.predict_proba(X)
-    classes = np.asarray(_final_estimator(pipe).classes_)
-    if len(classes) == k and np.array_equal(classes, np.arange(k)):
-        return proba
-    full = np.zeros((len(X), k))
-    full[:, classes.astype(int)] = proba
-    return full
 
 
 def run_cell_safely(cell: Cell, n_threads: int = 1, device: str = "cpu",

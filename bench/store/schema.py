@@ -30,7 +30,7 @@ MEASURES = ["fit_s", "predict_s", "resample_s", "peak_mb", "n_train", "n_fit", "
 # chose ({} for default), tune_score: their validation score (NaN for default), tune_trials:
 # trials run, tune_s: seconds searching (the final refit is in fit_s) (bench.protocol.tune).
 # fit_shared: the row's decision rule reused the fit (and its fit_s / predict_s / peak_mb) of an
-# earlier cell that differs only in the decision rule (bench.protocol.evaluate); sum fit_s over
+# earlier cell that differs only in the decision rule (bench.protocol.fitting); sum fit_s over
 # rows with fit_shared false for the compute a run spent. device: cpu / cuda the cell ran on (not part of the cell id: keep cpu and cuda runs in
 # separate stores). train_prior / test_prior_shares: JSON {label: share} of the imposed training distribution and
 # of the requested test distribution; sampler_params: the sampler's effective parameters (e.g. a

@@ -11,7 +11,8 @@ import pytest
 from bench.core.cell import Cell, Component
 from bench.execute.base import fit_groups
 from bench.execute.local import run_cells
-from bench.protocol import evaluate, run_cell
+from bench.protocol import fitting as evaluate
+from bench.protocol import run_cell
 from bench.store import Store
 
 RULES = ("argmax", "prior", "tuned", "argmax+temperature")

@@ -18,7 +18,7 @@ from bench.core.space import Float, SearchSpace
 from bench.data.dataset import from_arrays
 from bench.data.registry import DATASETS, DatasetSource, load_dataset
 from bench.models.registry import MODELS, ModelEntry
-from bench.protocol import evaluate
+from bench.protocol import evaluate, fitting, pipeline
 from bench.protocol.evaluate import run_cell, run_cell_safely
 from bench.protocol.tune import TuneData, validation_score
 
@@ -43,7 +43,7 @@ def _forget() -> None:
     load_dataset.cache_clear()
     evaluate.loaded_data.cache_clear()
     evaluate._SPLITS.clear()
-    evaluate._LAST_FIT.clear()
+    fitting._LAST_FIT.clear()
 
 
 @pytest.fixture
@@ -103,8 +103,8 @@ def test_no_trial_reads_a_test_row(probe: Any) -> None:
 def test_same_cell_same_search_and_the_final_model_is_the_best_trials(probe: Any) -> None:
     cell = tuned_cell()
     first = run_cell(cell)
-    fitted = evaluate._LAST_FIT[0]
-    evaluate._LAST_FIT.clear()  # no reuse: the second run searches again
+    fitted = fitting._LAST_FIT[0]
+    fitting._LAST_FIT.clear()  # no reuse: the second run searches again
     second = run_cell(cell)
     assert trials_of(second) == trials_of(first)
     assert second.row["tuned_params"] == first.row["tuned_params"]
@@ -120,7 +120,7 @@ def test_same_cell_same_search_and_the_final_model_is_the_best_trials(probe: Any
     prep = evaluate.prepare_features(ds, split, cell)
     data = TuneData(prep.X_fit, ds.y[split.fit], prep.X_val, ds.y[split.val], 3,
                     int(first.row["minority_class"]))
-    proba = evaluate._full_proba(fitted.pipe, prep.X_val, 3)
+    proba = pipeline.full_proba(fitted.pipe, prep.X_val, 3)
     assert validation_score("macro_f1", proba, data) == first.row["tune_score"]
     assert fitted.pipe.steps[-1][1].get_params()["params"]["num_leaves"] == \
         json.loads(first.row["tuned_params"])["model.num_leaves"]
