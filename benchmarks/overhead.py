@@ -17,7 +17,8 @@ Small cells: `dummy` and `logistic` on wine and breast_cancer (step imbalance, 3
 none / class_weight / smote, argmax and prior decisions). ~1-second cells: a random forest on
 seed-overlap (`--long`). Warm-up cells (imports, dataset loading, the worker's start) are
 excluded. Results are medians and 90th percentiles over cells; compare figures from one run
-only (the machine's load moves them).
+only (the machine's load moves them); each line says how much CPU processes of other login
+sessions took meanwhile (benchmarks/others.py).
 
     python benchmarks/overhead.py                    # 120 small cells, in-process and 1 worker
     python benchmarks/overhead.py --cells 400 --long 8
@@ -49,6 +50,7 @@ from bench.execute.worker import limit_threads  # imports nothing heavy
 limit_threads(1)  # one thread per cell, as a worker does: before numpy starts its thread pools
 
 import numpy as np
+from others import Others  # benchmarks/others.py, beside this script
 
 WARMUP = 12  # cells run first and not counted: one per dataset x model x sampler (imports, caches)
 
@@ -157,21 +159,21 @@ def ms(a: np.ndarray, q: float) -> str:
     return f"{1000 * float(np.percentile(a, q)):8.2f}"
 
 
-def report(name: str, r: dict[str, np.ndarray]) -> None:
+def report(name: str, r: dict[str, np.ndarray], others: Others) -> None:
     line = f"{name:12s} {len(r['overhead']):5d} cells  overhead median {ms(r['overhead'], 50)} ms  p90 {ms(r['overhead'], 90)} ms"
     if "write" in r:
         with_write = r["overhead"] + r["write"]
         line += (f"  | store write median {ms(r['write'], 50)} ms  | overhead + write median"
                  f" {ms(with_write, 50)} ms  p90 {ms(with_write, 90)} ms")
-    line += f"  | model time median {ms(r['model'], 50)} ms"
+    line += f"  | model time median {ms(r['model'], 50)} ms  | {others}"
     print(line, flush=True)
 
 
-def ratio(name: str, r: dict[str, np.ndarray]) -> None:
+def ratio(name: str, r: dict[str, np.ndarray], others: Others) -> None:
     total, model = float(r["total"].sum()), float(r["model"].sum())
     print(f"{name:12s} {len(r['total']):5d} cells  mean model time {model / len(r['total']):.3f} s/cell,"
           f" total / (fit + predict + resample) = {total / model:.4f}"
-          f"  (median overhead {ms(r['overhead'], 50)} ms)", flush=True)
+          f"  (median overhead {ms(r['overhead'], 50)} ms)  | {others}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -199,16 +201,24 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-overhead-") as tmp:
         print(f"small cells: dummy/logistic on wine/breast_cancer; {args.cells} counted, {WARMUP} warm-up")
         if args.mode in ("in-process", "both"):
-            report("in-process", in_process(cells, Path(tmp) / "a"))
+            with Others() as others:
+                r = in_process(cells, Path(tmp) / "a")
+            report("in-process", r, others)
         if args.mode in ("worker", "both"):
-            report("1 worker", one_worker(cells, Path(tmp) / "b"))
+            with Others() as others:
+                r = one_worker(cells, Path(tmp) / "b")
+            report("1 worker", r, others)
         if args.long:
             longs = long_cells(args.long + LONG_WARMUP, args.trees)
             print(f"~1-second cells: random_forest ({args.trees} trees) on seed-overlap; {args.long} counted")
             if args.mode in ("in-process", "both"):
-                ratio("in-process", in_process(longs, Path(tmp) / "c", LONG_WARMUP))
+                with Others() as others:
+                    r = in_process(longs, Path(tmp) / "c", LONG_WARMUP)
+                ratio("in-process", r, others)
             if args.mode in ("worker", "both"):
-                ratio("1 worker", one_worker(longs, Path(tmp) / "d", LONG_WARMUP))
+                with Others() as others:
+                    r = one_worker(longs, Path(tmp) / "d", LONG_WARMUP)
+                ratio("1 worker", r, others)
     print(load_line(), flush=True)
     return 0
 

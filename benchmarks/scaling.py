@@ -8,8 +8,11 @@ each engine and worker count into a fresh temporary store, written by the driver
 Two numbers per run: the wall time including the engine's start-up (worker processes, library
 imports, the embedded Dask cluster), and the steady rate, cells per second between the first and
 the last result, which is what a long run sees. Ratios compare steady rates from this one run.
+`others` is the CPU that processes of other login sessions took meanwhile, in cores (a lower
+bound, benchmarks/others.py): on 2 cores, a ratio taken while others took a good part of a core
+says little.
 
-    python benchmarks/scaling.py                       # 24 cells of ~1 s, local and dask
+    python benchmarks/scaling.py                       # 24 cells of ~0.4 s, local and dask
     python benchmarks/scaling.py --cells 8 --trees 50  # a quick check
 """
 
@@ -26,6 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from others import Others  # noqa: E402  (benchmarks/others.py, beside this script)
+
 
 @dataclass
 class Measure:
@@ -36,6 +41,7 @@ class Measure:
     steady_per_s: float
     fit_s_median: float
     ok: int
+    others_cores: float | None  # CPU other sessions took meanwhile, in cores (benchmarks/others.py)
 
 
 def load_line() -> str:
@@ -63,14 +69,16 @@ def measure(engine: str, workers: int, cells: list, timeout_s: float) -> Measure
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "store")
         executor = make_executor(engine, workers=workers, threads=1, timeout_s=timeout_s)
-        t0 = time.perf_counter()
-        summary = execute(cells, store, executor, lambda _: stamps.append(time.perf_counter()))
-        wall = time.perf_counter() - t0
+        with Others() as others:
+            t0 = time.perf_counter()
+            summary = execute(cells, store, executor, lambda _: stamps.append(time.perf_counter()))
+            wall = time.perf_counter() - t0
         rows = store.read("cells")
     span = stamps[-1] - stamps[0] if len(stamps) > 1 else float("nan")
     fit = (rows["fit_s"] + rows["predict_s"]).dropna()
     return Measure(engine, workers, len(cells), wall, (len(stamps) - 1) / span,
-                   statistics.median(fit) if len(fit) else float("nan"), summary.statuses[OK])
+                   statistics.median(fit) if len(fit) else float("nan"), summary.statuses[OK],
+                   others.cores)
 
 
 def main() -> None:
@@ -87,13 +95,14 @@ def main() -> None:
     print(f"{args.cells} cells: random_forest(n_estimators={args.trees}) on {args.dataset}, "
           "1 thread per cell")
     print(f"{'executor':<8} {'workers':>7} {'wall s':>8} {'cells/s':>8} {'fit+predict s':>14} "
-          f"{'ok':>4}")
+          f"{'ok':>4} {'others':>7}")
     results: dict[tuple[str, int], Measure] = {}
     for engine in [e.strip() for e in args.executors.split(",") if e.strip()]:
         for workers in (1, 2):
             m = results[engine, workers] = measure(engine, workers, cells, args.timeout)
+            others = "?" if m.others_cores is None else f"{m.others_cores:.2f}"
             print(f"{m.executor:<8} {m.workers:>7} {m.wall_s:>8.1f} {m.steady_per_s:>8.3f} "
-                  f"{m.fit_s_median:>14.3f} {m.ok:>4}", flush=True)
+                  f"{m.fit_s_median:>14.3f} {m.ok:>4} {others:>7}", flush=True)
     for engine in dict.fromkeys(e for e, _ in results):
         one, two = results[engine, 1], results[engine, 2]
         print(f"{engine}: 2 workers / 1 worker = {two.steady_per_s / one.steady_per_s:.2f}x "
