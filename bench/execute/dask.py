@@ -36,6 +36,7 @@ from bench.core.errors import CommandError
 from bench.core.vocab import CRASHED, ERROR
 from bench.execute.base import Executor, ResultHook
 from bench.execute.sandbox import SandboxSpec, SandboxStartError, run_sandboxed
+from bench.execute.worker import result_of
 
 CONNECT_TIMEOUT_S = 5.0
 ABORT_WAIT_S = 10.0  # Ctrl-C: how long the workers get to kill the run's cells
@@ -113,15 +114,17 @@ def _topic(token: str) -> str:
     return f"bench-started-{token}"
 
 
-def _run_cell_task(cell: Cell, spec: SandboxSpec, token: str, key: str) -> CellResult:
+def _run_cell_task(cell: Cell, spec: SandboxSpec, token: str, key: str) -> CellResult | bytes:
     """The task a Dask worker runs: the cell in this worker's sandbox (never raises for the cell).
 
     It first tells the driver it started (an event): a worker that dies costs an attempt only
-    to the cell it was running, not to the ones waiting in its queue."""
+    to the cell it was running, not to the ones waiting in its queue. A finished cell's result
+    goes back as the bytes its cell process sent: the Dask worker neither unpickles nor pickles
+    its tables again, the driver unpickles them once (`result_of`)."""
     from distributed import get_worker
 
     get_worker().log_event(_topic(token), key)
-    return run_sandboxed(cell, spec, token)
+    return run_sandboxed(cell, spec, token, raw=True)
 
 
 def _abort_run(token: str) -> int:
@@ -270,7 +273,7 @@ class DaskExecutor(Executor):
                 cell = self._in_flight.pop(fut)
                 result = None
                 if fut.status == "finished":
-                    result = value
+                    result = result_of(value)
                 elif fut.status == "cancelled":
                     where = f" at {self.scheduler}" if self.scheduler else ""
                     raise CommandError(f"lost the Dask scheduler{where}: it stopped, restarted or "

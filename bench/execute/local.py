@@ -10,7 +10,8 @@ per finished cell, so Ctrl-C, SIGTERM or a kill loses nothing that finished; wor
 the driver (see `bench.execute.worker`).
 
 The dispatch loop hands a worker its next cell as soon as its result arrives, before the result
-is written, so that workers never wait for the store.
+is unpickled (`bench.execute.worker.result_of`) and written, so that workers never wait for the
+driver's unpickling or the store.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any
 from bench.core.cell import Cell, CellResult, RunOptions
 from bench.core.vocab import CRASHED, OOM, TIMEOUT
 from bench.execute.base import Executor, ResultHook, RunSummary, execute, fit_groups
-from bench.execute.worker import worker_main
+from bench.execute.worker import result_of, worker_main
 from bench.store import Store
 
 
@@ -208,7 +209,7 @@ def run_pool(cells: Sequence[Cell], on_result: ResultHook, workers: int, threads
 
     pool = [add(new_worker()) for _ in range(min(workers, len(pending)))]
     retired: list[_Worker] = []
-    results: deque[CellResult] = deque()  # received, not yet handed to on_result
+    results: deque[CellResult | bytes] = deque()  # received, not yet handed to on_result
     start_failures = 0
     try:
         while pending or any(w.cell is not None or w.group for w in pool):
@@ -255,13 +256,13 @@ def run_pool(cells: Sequence[Cell], on_result: ResultHook, workers: int, threads
                         w.cell, TIMEOUT, f"exceeded the {timeout_s:g} s timeout; worker killed"))
                     replace(i)
             while results:
-                on_result(results.popleft())
+                on_result(result_of(results.popleft()))
             if retired:
                 retired = [w for w in retired if w.proc.is_alive()]
     finally:
         try:  # interrupted between receiving results and writing them: write them still
             while results:
-                on_result(results.popleft())
+                on_result(result_of(results.popleft()))
         except BaseException:  # noqa: BLE001 — a second interrupt: the kill below comes first
             pass
         for w in pool:

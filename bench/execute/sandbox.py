@@ -30,7 +30,7 @@ from typing import Any
 
 from bench.core.cell import Cell, CellResult, RunOptions
 from bench.core.vocab import CRASHED, OOM, TIMEOUT
-from bench.execute.worker import THREAD_VARS
+from bench.execute.worker import THREAD_VARS, result_of
 
 START_TIMEOUT_S = 300.0  # importing the libraries on a cold, busy host
 PARENT_POLL_S = 0.5
@@ -110,8 +110,9 @@ class Sandbox:
                 raise SandboxStartError(f"the cell process failed to start on this worker ({why}); "
                                         "is bench (and every BENCH_PLUGINS module) installed here?")
 
-    def run(self, cell: Cell) -> CellResult:
-        """The cell's result; a timeout or a death becomes a failure row (the sandbox is gone)."""
+    def run(self, cell: Cell) -> CellResult | bytes:
+        """The cell's result, as the bytes the child sent (`bench.execute.worker.result_of`); a
+        timeout or a death becomes a failure row (the sandbox is gone)."""
         from bench.protocol import failure_result
 
         self._wait_ready()
@@ -242,12 +243,17 @@ class _Pool:
 POOL = _Pool()
 
 
-def run_sandboxed(cell: Cell, spec: SandboxSpec, token: str = "") -> CellResult:
-    """Run one cell in a sandbox of this process (started on first use, then reused)."""
+def run_sandboxed(cell: Cell, spec: SandboxSpec, token: str = "",
+                  raw: bool = False) -> CellResult | bytes:
+    """Run one cell in a sandbox of this process (started on first use, then reused).
+
+    `raw`: a finished cell's result stays the bytes its process sent (the Dask task returns them
+    as they are, so only the driver unpickles them; `bench.execute.worker.result_of`)."""
     for _ in range(3):
         sandbox = POOL.acquire(spec, token)
         try:
-            return sandbox.run(cell)
+            out = sandbox.run(cell)
+            return out if raw else result_of(out)
         except _Gone:
             continue
         finally:

@@ -17,11 +17,17 @@ is gone (SIGKILL leaves no time to clean up):
   past the cap it reports `("oom", peak)` to the driver and kills the group.
 The worker ignores SIGINT (Ctrl-C is the driver's to handle) and exits quietly when the driver
 closes the pipe. This module imports nothing heavy at import time: thread limits must be set first.
+
+A result travels as the bytes of its pickle (`("result", bytes)`, read back with `result_of`):
+the driver then hands the worker its next cell before it unpickles the result's tables. On an
+otherwise idle machine the driver's pandas code is cold after a second of waiting, and
+unpickling a result took it 20-30 ms, which the worker spent idle when it came first.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -35,6 +41,12 @@ PR_SET_PDEATHSIG = 1
 PARENT_POLL_S = 0.2  # how often the watchdog and the reaper check that the parent still lives
 MEMORY_POLL_S = 0.01  # resident-memory sampling under a cap (overshoot: what a cell allocates in it)
 CHILDREN_POLL_S = 0.25  # how often the list of the worker's child processes is refreshed
+
+
+def result_of(payload: Any) -> Any:
+    """The `CellResult` a worker sent as bytes (anything else, e.g. a failure row the driver
+    made itself, is returned as it is)."""
+    return pickle.loads(payload) if isinstance(payload, bytes) else payload
 
 
 def grace_s(timeout_s: float) -> float:
@@ -206,6 +218,7 @@ def worker_main(conn: Connection, n_threads: int, device: str, options: object =
             return
         watchdog.begin()
         result = run_cell_safely(msg, n_threads, device, options)  # type: ignore[arg-type]
+        payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)  # see result_of
         with lock:
             watchdog.end()
-            send(("result", result))
+            send(("result", payload))

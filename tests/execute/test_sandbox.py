@@ -12,6 +12,7 @@ import pytest
 import bench.execute.sandbox as sandbox
 from bench.core.cell import Cell, Component
 from bench.core.vocab import OK, TIMEOUT
+from bench.execute.worker import result_of
 from bench.protocol import run_cell_safely
 
 pytestmark = pytest.mark.slow  # starts real cell processes (library imports: seconds each)
@@ -41,7 +42,9 @@ def test_same_result_as_in_process_and_reused() -> None:
     try:
         for cell in cells:
             box = pool.acquire(spec, "run")
-            result = box.run(cell)
+            raw = box.run(cell)
+            assert isinstance(raw, bytes)  # unpickled once, by whoever needs the tables
+            result = result_of(raw)
             pids.append(box.proc.pid)
             pool.release(box)
             here = run_cell_safely(cell)
