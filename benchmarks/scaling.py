@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from others import Others  # noqa: E402  (benchmarks/others.py, beside this script)
+from others import Others  # benchmarks/others.py, beside this script
 
 
 @dataclass

@@ -14,8 +14,14 @@ import pytest
 
 from bench.execute.local import death_status
 from bench.protocol import memory
-from bench.protocol.memory import (PeakMemory, child_pids, oom_kills, reset_peak, rss_bytes,
-                                     tree_rss_bytes)
+from bench.protocol.memory import (
+    PeakMemory,
+    child_pids,
+    oom_kills,
+    reset_peak,
+    rss_bytes,
+    tree_rss_bytes,
+)
 
 MB = 2**20
 
@@ -88,7 +94,8 @@ def test_the_peak_is_the_blocks_own_not_the_processes_lifetime_peak() -> None:
     assert before + 45 <= mem.peak_mb < before + 200  # not the 400 MB of before the block
 
 
-def test_without_the_kernels_mark_a_thread_samples_the_peak(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_the_kernels_mark_a_thread_samples_the_peak(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """Off Linux: sampled every 20 ms, so a peak held for 300 ms is seen."""
     monkeypatch.setattr(memory, "reset_peak", lambda: False)
     with PeakMemory() as mem:
