@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from bench.core.columns import Columns
 from bench.core.errors import DecisionError, TuningError
 from bench.core.ids import derive_seed, digest
 from bench.core.vocab import (
@@ -206,16 +207,62 @@ class Cell:
         return self.minority if isinstance(self.minority, str) else ",".join(map(str, self.minority))
 
 
-@dataclass
-class CellResult:
-    """What the protocol returns for one cell: the `cells` row and its child tables."""
+Table = pd.DataFrame | Columns
 
-    row: dict[str, Any]
-    per_class: pd.DataFrame = field(default_factory=pd.DataFrame)
-    confusion: pd.DataFrame = field(default_factory=pd.DataFrame)
-    curves: pd.DataFrame = field(default_factory=pd.DataFrame)
-    predictions: pd.DataFrame | None = None
-    trials: pd.DataFrame = field(default_factory=pd.DataFrame)  # a tuned cell's search
+
+class _Table:
+    """A child table of a `CellResult`: given as a DataFrame or as `Columns`, read as a DataFrame,
+    built on first read and kept (so a reader's in-place edits stay)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, result: CellResult | None, owner: type) -> Any:
+        if result is None:
+            return self
+        table = result._tables.get(self.name)
+        if table is None:
+            if self.name == "predictions":
+                return None  # recorded only on request (RunOptions.store_predictions)
+            table = pd.DataFrame()
+        elif isinstance(table, Columns):
+            table = table.frame()
+        result._tables[self.name] = table
+        return table
+
+    def __set__(self, result: CellResult, table: Table | None) -> None:
+        result._tables[self.name] = table
+
+
+class CellResult:
+    """What the protocol returns for one cell: the `cells` row and its child tables.
+
+    The tables read as DataFrames; the protocol gives them as `Columns`, which become DataFrames
+    only when read (by the store, in the driver). A pickled result carries each table as it is
+    held (plain attribute pickling): a table nobody read travels as columns, never as a frame.
+    """
+
+    per_class = _Table()
+    confusion = _Table()
+    curves = _Table()
+    predictions = _Table()
+    trials = _Table()  # a tuned cell's search
+
+    def __init__(self, row: dict[str, Any], per_class: Table | None = None,
+                 confusion: Table | None = None, curves: Table | None = None,
+                 predictions: Table | None = None, trials: Table | None = None) -> None:
+        self.row = row
+        self._tables: dict[str, Table | None] = {
+            "per_class": per_class, "confusion": confusion, "curves": curves,
+            "predictions": predictions, "trials": trials}
+
+    def built(self, name: str) -> bool:
+        """Whether table `name` is held as a DataFrame (given as one, or read)."""
+        return isinstance(self._tables.get(name), pd.DataFrame)
+
+    def __repr__(self) -> str:
+        held = ", ".join(f"{k}={type(v).__name__}" for k, v in self._tables.items() if v is not None)
+        return f"CellResult(cell_id={self.row.get('cell_id', '')!r}, status={self.row.get('status')!r}, {held})"
 
 
 @dataclass(frozen=True)

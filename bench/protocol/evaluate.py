@@ -52,16 +52,16 @@ from bench.protocol.encode import Prepared, needs_imputation, prepare
 from bench.protocol.fitting import fit_cell
 from bench.protocol.pipeline import final_estimator
 from bench.protocol.rows import (
-    confusion_frame,
-    curves_frame,
+    confusion_table,
+    curves_table,
     failure_result,
     identity_row,
-    per_class_frame,
+    per_class_table,
     predictions_table,
     shares_json,
 )
 from bench.protocol.split import Split, make_split
-from bench.protocol.tune import trials_frame, tuning_columns
+from bench.protocol.tune import trials_table, tuning_columns
 from bench.sampling import (
     SAMPLERS,
     NotApplicable,
@@ -212,15 +212,16 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
         "preprocess": json.dumps(prep.encoder.describe(prep.mode), sort_keys=True),
         **tuning_columns(tuned),
     }
+    # The child tables as plain columns: their DataFrames are built where they are read (the
+    # store, in the driver), not here (a worker's first frames of a cell cost 13-29 ms of CPU).
     cid = cell.cell_id
-    per_class = per_class_frame(cid, per_class_columns(inp), ds.labels)
-    confusion = confusion_frame(cid, confusion_columns(inp), ds.labels)
-    curves = curves_frame(cid, getattr(final_estimator(pipe), "curves_", None))
+    per_class = per_class_table(cid, per_class_columns(inp), ds.labels)
+    confusion = confusion_table(cid, confusion_columns(inp), ds.labels)
+    curves = curves_table(cid, getattr(final_estimator(pipe), "curves_", None))
     predictions = None
     if options.store_predictions:
         predictions = predictions_table(cid, split.test, y_test, y_pred, decision.proba, ds.labels)
-    return CellResult(row, per_class, confusion, curves, predictions,
-                      trials_frame(cid, tuned))
+    return CellResult(row, per_class, confusion, curves, predictions, trials_table(cid, tuned))
 
 
 def run_cell_safely(cell: Cell, n_threads: int = 1, device: str = "cpu",

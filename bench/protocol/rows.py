@@ -7,12 +7,13 @@ the analysis and the CI gate can match and group rows without knowing how the ce
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from bench.core.cell import Cell, CellResult
+from bench.core.columns import Columns
 from bench.core.vocab import STATUSES
 from bench.models.registry import MODELS
 
@@ -46,58 +47,52 @@ def failure_result(cell: Cell, status: str, message: str) -> CellResult:
 
 
 def predictions_table(cell_id: str, rows: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray,
-                      proba: np.ndarray, labels: list[str]) -> pd.DataFrame:
+                      proba: np.ndarray, labels: list[Any]) -> Columns:
     """The optional `predictions` table: one row per test row, enough to re-score the cell.
 
     Columns: cell_id, row (index of the row in the dataset), true_label and pred_label (original
     labels), y_true and y_pred (class codes; y_pred is the decision rule's, not always the
     argmax), then p_<label> per class: the probabilities the cell was scored with.
     """
-    out = pd.DataFrame({
+    return Columns({
         "cell_id": cell_id,
         "row": np.asarray(rows, dtype=np.int64),
         "true_label": [labels[c] for c in y_true],
         "pred_label": [labels[c] for c in y_pred],
         "y_true": np.asarray(y_true, dtype=np.int64),
         "y_pred": np.asarray(y_pred, dtype=np.int64),
+        **{f"p_{label}": np.asarray(proba[:, c], dtype=np.float64) for c, label in enumerate(labels)},
     })
-    for c, label in enumerate(labels):
-        out[f"p_{label}"] = np.asarray(proba[:, c], dtype=np.float64)
-    return out
 
 
 CURVE_COLUMNS = ["step", "split", "metric", "value"]
 
 
-def per_class_frame(cell_id: str, columns: dict[str, np.ndarray], labels: list[Any]) -> pd.DataFrame:
+def per_class_table(cell_id: str, columns: dict[str, np.ndarray], labels: list[Any]) -> Columns:
     """The store's `per_class` table: `per_class_columns` with the cell id first and the original
-    labels instead of class codes, built as one frame (no insert, no column rewrite)."""
-    return pd.DataFrame({"cell_id": cell_id, "label": [labels[c] for c in columns["label"]],
-                         **{name: v for name, v in columns.items() if name != "label"}})
+    labels instead of class codes."""
+    return Columns({"cell_id": cell_id, "label": [labels[c] for c in columns["label"]],
+                    **{name: v for name, v in columns.items() if name != "label"}})
 
 
-def confusion_frame(cell_id: str, columns: dict[str, np.ndarray], labels: list[Any]) -> pd.DataFrame:
+def confusion_table(cell_id: str, columns: dict[str, np.ndarray], labels: list[Any]) -> Columns:
     """The store's `confusion` table: cell id, original true / predicted labels, count."""
-    return pd.DataFrame({"cell_id": cell_id,
-                         "true_label": [labels[c] for c in columns["true_label"]],
-                         "pred_label": [labels[c] for c in columns["pred_label"]],
-                         "count": columns["count"]})
+    return Columns({"cell_id": cell_id,
+                    "true_label": [labels[c] for c in columns["true_label"]],
+                    "pred_label": [labels[c] for c in columns["pred_label"]],
+                    "count": columns["count"]})
 
 
-_NO_CURVES: pd.DataFrame | None = None
-
-
-def curves_frame(cell_id: str, curves: list[Any] | None) -> pd.DataFrame:
-    """The store's `curves` table (learning curves a model recorded in ``curves_``; most record
-    none, and then an empty frame of the same columns and dtypes is copied)."""
-    global _NO_CURVES
-    if not curves and _NO_CURVES is not None:
-        return _NO_CURVES.copy()
-    frame = pd.DataFrame(curves or [], columns=CURVE_COLUMNS)
-    frame.insert(0, "cell_id", cell_id)
-    if not curves:
-        _NO_CURVES = frame.copy()
-    return frame
+def curves_table(cell_id: str, curves: list[dict[str, Any]] | None) -> Columns:
+    """The store's `curves` table: the learning curves a model recorded in ``curves_`` (rows of
+    step / split / metric / value). Most models record none: then no rows, with the dtypes
+    `pd.DataFrame([], columns=...)` plus an inserted cell id give (str, then object)."""
+    rows = curves or []
+    if not rows:
+        return Columns({name: [] for name in ["cell_id", *CURVE_COLUMNS]},
+                       {"cell_id": "str", **{name: "object" for name in CURVE_COLUMNS}})
+    return Columns({"cell_id": cell_id,
+                    **{name: [r.get(name, math.nan) for r in rows] for name in CURVE_COLUMNS}})
 
 
 def shares_json(values: np.ndarray, labels: list[str]) -> str:

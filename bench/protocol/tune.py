@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from bench.core.columns import Columns
 from bench.core.errors import TuningError
 from bench.core.ids import derive_seed
 from bench.core.space import MODEL_PREFIX, SAMPLER_PREFIX, Choice, Dimension, Float, Int
@@ -197,18 +197,19 @@ def search(spec: TuningSpec, space: dict[str, Dimension], data: TuneData,
     return TuneResult(spec, dict(best.params), best.value, trials, tune_s, sorted(caught_all))
 
 
-def trials_frame(cell_id: str, result: TuneResult | None) -> pd.DataFrame:
+def trials_table(cell_id: str, result: TuneResult | None) -> Columns:
     """The store's `trials` table for one cell: one row per trial (empty for a default cell)."""
     rows = [] if result is None else result.trials
-    return pd.DataFrame({
-        "cell_id": pd.Series([cell_id] * len(rows), dtype="string"),
-        "trial": pd.Series([t.number for t in rows], dtype="int64"),
-        "params": pd.Series([json.dumps(t.params, sort_keys=True) for t in rows], dtype="string"),
-        "value": pd.Series([t.value for t in rows], dtype="float64"),
-        "state": pd.Series([t.state for t in rows], dtype="string"),
-        "duration_s": pd.Series([t.duration_s for t in rows], dtype="float64"),
-        "error": pd.Series([t.error for t in rows], dtype="string"),
-    }, columns=TRIAL_COLUMNS)
+    return Columns({
+        "cell_id": [cell_id] * len(rows),
+        "trial": [t.number for t in rows],
+        "params": [json.dumps(t.params, sort_keys=True) for t in rows],
+        "value": [t.value for t in rows],
+        "state": [t.state for t in rows],
+        "duration_s": [t.duration_s for t in rows],
+        "error": [t.error for t in rows],
+    }, {"cell_id": "string", "trial": "int64", "params": "string", "value": "float64",
+        "state": "string", "duration_s": "float64", "error": "string"})
 
 
 def tuning_columns(result: TuneResult | None) -> dict[str, Any]:

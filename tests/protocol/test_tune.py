@@ -23,7 +23,7 @@ from bench.protocol.tune import (
     TuneData,
     search,
     split_params,
-    trials_frame,
+    trials_table,
     tuning_columns,
     validation_score,
 )
@@ -160,12 +160,12 @@ def test_the_search_takes_only_fit_and_validation_parts() -> None:
 
 def test_trials_table_and_row_columns() -> None:
     result = search(TuningSpec("random", 3), SPACE, blobs(), logistic, seed=0)
-    frame = trials_frame("abc", result)
+    frame = trials_table("abc", result).frame()
     assert list(frame.columns) == TRIAL_COLUMNS
     assert frame["trial"].tolist() == [0, 1, 2] and set(frame["cell_id"]) == {"abc"}
     assert [json.loads(p) for p in frame["params"]] == [t.params for t in result.trials]
     assert frame["value"].tolist() == [t.value for t in result.trials]
-    assert trials_frame("abc", None).empty
+    assert trials_table("abc", None).frame().empty
     cols = tuning_columns(result)
     assert cols["tune_trials"] == 3 and cols["tune_s"] == result.tune_s > 0
     assert json.loads(cols["tuned_params"]) == result.params and cols["tune_score"] == result.score

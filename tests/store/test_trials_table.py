@@ -13,7 +13,7 @@ import pandas as pd
 from bench.core.cell import Cell, CellResult, Component
 from bench.core.vocab import TuningSpec
 from bench.protocol import identity_row
-from bench.protocol.tune import TRIAL_COLUMNS, Trial, TuneResult, trials_frame, tuning_columns
+from bench.protocol.tune import TRIAL_COLUMNS, Trial, TuneResult, trials_table, tuning_columns
 from bench.store import SCHEMA_VERSION, TABLES, Store, cells_columns
 from bench.store.provenance import provenance
 
@@ -31,7 +31,7 @@ def tuned_result(fold: int, values: list[float]) -> CellResult:
     tuned = TuneResult(TuningSpec("tpe", 3), best.params, best.value, trials, tune_s=1.5)
     row = {**identity_row(cell), "status": "ok", "error": "", "macro_f1": 0.5,
            **tuning_columns(tuned)}
-    return CellResult(row, trials=trials_frame(cell.cell_id, tuned))
+    return CellResult(row, trials=trials_table(cell.cell_id, tuned))
 
 
 def test_trials_are_written_and_read_with_their_cell(tmp_path: Path) -> None:
