@@ -42,7 +42,3 @@ class Columns:
         return pd.DataFrame({name: pd.Series(v, dtype=self.dtypes[name]) if name in self.dtypes else v
                              for name, v in self.data.items()})
 
-
-def as_frame(table: pd.DataFrame | Columns) -> pd.DataFrame:
-    """The DataFrame of a table given either way."""
-    return table.frame() if isinstance(table, Columns) else table

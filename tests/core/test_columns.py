@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from bench.core.cell import Cell, CellResult, Component, RunOptions
-from bench.core.columns import Columns, as_frame
+from bench.core.columns import Columns
 from bench.protocol import evaluate
 from bench.protocol.evaluate import run_cell
 from bench.protocol.rows import CURVE_COLUMNS, failure_result
@@ -146,7 +146,6 @@ def test_columns_frame_broadcasts_scalars_and_applies_dtypes() -> None:
     assert frame["cell_id"].tolist() == ["abc", "abc"]
     assert frame["n"].dtype == np.int64 and frame["s"].dtype == "string"
     assert frame["s"].isna().tolist() == [False, True]
-    assert as_frame(frame) is frame
     pd.testing.assert_frame_equal(Columns({}).frame(), pd.DataFrame())
 
 
