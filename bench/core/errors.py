@@ -67,3 +67,7 @@ class StoreError(BenchError, ValueError):
 
 class CommandError(BenchError, ValueError):
     """A command-line value that cannot be used (the message names the option)."""
+
+
+class CodeChanged(BenchError, RuntimeError):
+    """A worker imports other bench code than its driver (bench changed under a running run)."""

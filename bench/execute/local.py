@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.core.cell import Cell, CellResult, RunOptions
+from bench.core.errors import CodeChanged
 from bench.core.vocab import CRASHED, OOM, TIMEOUT
 from bench.execute.base import Executor, ResultHook, RunSummary, execute, fit_groups
-from bench.execute.worker import result_of, worker_main
+from bench.execute.worker import code_fingerprint, result_of, worker_main
 from bench.store import Store
 
 
@@ -159,6 +160,16 @@ def run_in_process(cells: Sequence[Cell], on_result: ResultHook, threads: int = 
             on_result(run_cell_safely(cell, threads, device, options))
 
 
+def check_code(ready: Any) -> None:
+    """Refuse a worker whose bench code differs from the driver's (see `code_fingerprint`)."""
+    theirs = ready[1] if isinstance(ready, tuple) and len(ready) == 2 else None
+    if theirs != code_fingerprint():
+        raise CodeChanged(
+            "bench's code changed while this run was going: a new worker process imports other "
+            "bench source files than this run started with (an upgrade or an edit). Every "
+            "finished cell is kept; run the same command again to go on with the new code.")
+
+
 def run_pool(cells: Sequence[Cell], on_result: ResultHook, workers: int, threads: int = 1,
              timeout_s: float = 600.0, device: str = "cpu", recycle_after: int = 200,
              options: RunOptions | None = None, memory_limit: int | None = None) -> None:
@@ -171,6 +182,7 @@ def run_pool(cells: Sequence[Cell], on_result: ResultHook, workers: int, threads
 
     ctx = mp.get_context("spawn")
     oom_file = oom_kill_file()
+    code_fingerprint()  # what the workers must match: the code this run started with
     # A worker takes a whole fit group, one cell at a time: the decision rules of a fit run
     # back to back where that fit is kept (bench.protocol.fitting.fit_cell).
     pending = deque(deque(group) for group in fit_groups(cells))
@@ -224,6 +236,7 @@ def run_pool(cells: Sequence[Cell], on_result: ResultHook, workers: int, threads
                 if id(w) in conn_ready:
                     kind, payload = w.recv()
                     if kind == "ready":
+                        check_code(payload)
                         w.ready = True
                         dispatch(w)
                         continue

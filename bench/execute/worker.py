@@ -32,7 +32,9 @@ import signal
 import sys
 import threading
 import time
+from functools import lru_cache
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
@@ -181,6 +183,26 @@ class Watchdog(threading.Thread):
                     self.lock.release()
 
 
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """sha256 of bench's own source files (relative names and contents), once per process.
+
+    Why: a worker started later in a long run (a replacement after a crash or a timeout, a
+    recycled one) imports whatever bench is installed by then; if that code changed (an
+    upgrade, an edit of an editable install), driver and worker would exchange cells and results
+    they read differently. The worker says its fingerprint when ready; the driver compares.
+    """
+    import hashlib
+
+    import bench
+
+    root = Path(bench.__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def worker_main(conn: Connection, n_threads: int, device: str, options: object = None,
                 timeout_s: float | None = None, memory_limit: int | None = None,
                 parent_pid: int | None = None) -> None:
@@ -208,7 +230,7 @@ def worker_main(conn: Connection, n_threads: int, device: str, options: object =
 
     watchdog = Watchdog(send, lock, parent_pid, timeout_s, memory_limit, reaper)
     watchdog.start()
-    send(("ready", os.getpid()))
+    send(("ready", (os.getpid(), code_fingerprint())))
     while True:
         try:
             msg = conn.recv()
