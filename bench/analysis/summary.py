@@ -139,7 +139,8 @@ def _dropped_note(scores: pd.DataFrame, dropped: list[str]) -> str:
     who = ", ".join(f"{c} ({int(n)})" for c, n in na[na > 0].sort_values(ascending=False)
                     .head(5).items())
     return (f"{len(dropped)} of {len(scores)} task(s) left out of ranks, means and tests because "
-            f"some contender is not applicable there (skipped): {who}; narrow with --where or "
+            f"some contender has no score there (its cells skipped, or not run yet in a partial "
+            f"store): {who}; narrow with --where or "
             "--contender to keep them")
 
 
