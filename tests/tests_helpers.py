@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -79,3 +80,12 @@ def chromium() -> object:
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     return webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+
+
+def as_typed_in_a_terminal() -> None:
+    """Popen `preexec_fn`: the child starts as a command typed in a terminal does, with Ctrl-C's
+    default handling and no blocked signal, whatever the long-lived test process inherited or
+    changed (an ignored or blocked SIGINT is inherited across exec and would make a Ctrl-C test
+    wait for nothing)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])

@@ -11,13 +11,21 @@ import time
 from pathlib import Path
 
 import pytest
-from dask_cluster import scheduler  # noqa: F401 (fixture)
-from dask_cluster import (HANGING, MARKING, START_S, SUITE, dask_cluster, plugin_env,
-                          session_processes, two_workers)
+from dask_cluster import (
+    HANGING,
+    MARKING,
+    START_S,
+    SUITE,
+    dask_cluster,
+    plugin_env,
+    scheduler,  # noqa: F401 (fixture)
+    session_processes,
+    two_workers,
+)
+from tests_helpers import as_typed_in_a_terminal, bench_cmd, write_suite
 
 from bench.core.vocab import OK
 from bench.store import Store
-from tests_helpers import bench_cmd, write_suite
 
 pytestmark = pytest.mark.slow  # real clusters and runs (make test-fast skips them)
 
@@ -36,7 +44,7 @@ def start_dask_run(suite: Path, results: Path, *options: str,
     return subprocess.Popen(bench_cmd("run", str(suite), "--executor", "dask", *options,
                                       "--results", str(results), "--no-leaderboard"),
                             env=plugin_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, **popen)
+                            text=True, preexec_fn=as_typed_in_a_terminal, **popen)
 
 
 def wait_for_marks(marker: Path, proc: subprocess.Popen, n: int) -> None:

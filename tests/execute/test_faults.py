@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests_helpers import as_typed_in_a_terminal
 
 from bench.core.cell import Cell, Component
 from bench.execute.local import run_cells
@@ -161,7 +162,8 @@ def start_run(tmp_path: Path) -> tuple[subprocess.Popen, Path, list[int]]:
     proc = subprocess.Popen([sys.executable, "-m", "bench", "run", str(suite), "--results",
                              str(store), "--workers", "2", "--no-leaderboard"],
                             env={**os.environ, **ENV}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=as_typed_in_a_terminal)
     deadline = time.monotonic() + 120
     log = store / "run.log"
     while time.monotonic() < deadline:
