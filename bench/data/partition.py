@@ -30,6 +30,9 @@ Test priors (`cell.test_prior`):
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -123,17 +126,47 @@ def deployment_prior(ds: Dataset, cell: Cell, shape: np.ndarray) -> np.ndarray:
     return p / p.sum()
 
 
-def make_split(ds: Dataset, cell: Cell) -> Split:
+_POOLS: OrderedDict[tuple, tuple[weakref.ref, list[tuple[np.ndarray, np.ndarray]]]] = OrderedDict()
+_POOLS_LOCK = threading.Lock()  # an executor may run cells in threads of one process (Dask)
+POOL_CACHE_SIZE = 8  # outer partitions (every fold of a repeat) kept per process
+
+
+def outer_pools(ds: Dataset, cell: Cell) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The outer (train pool, test pool) pairs of the cell's repeat: every fold, or the holdout.
+
+    Why cached: all folds of a repeat come from one `StratifiedKFold` partition, which the
+    uncached code computed again (all k folds) for each fold's cell and for each cell of the
+    grid's plan. Keyed by the dataset object itself (a weak reference, checked on a hit) and the
+    partition's parameters; the arrays are read-only, shared by every cell of the repeat.
+    """
+    key = (id(ds), len(ds.y), cell.folds, cell.holdout, cell.partition_seed)
+    with _POOLS_LOCK:
+        hit = _POOLS.get(key)
+        if hit is not None and hit[0]() is ds:
+            _POOLS.move_to_end(key)
+            return hit[1]
     y = ds.y
-    all_idx = np.arange(len(y))
     if cell.folds is not None:
         _require(ds, ds.counts, cell.folds, f"a {cell.folds}-fold stratified split")
         skf = StratifiedKFold(n_splits=cell.folds, shuffle=True, random_state=cell.partition_seed)
-        train_pool, test_pool = list(skf.split(np.zeros(len(y)), y))[cell.fold]
+        pools = list(skf.split(np.zeros(len(y)), y))
     else:
         _require(ds, ds.counts, 2, f"a holdout split of {cell.holdout:g}")
-        train_pool, test_pool = train_test_split(
-            all_idx, test_size=cell.holdout, stratify=y, random_state=cell.partition_seed)
+        pools = [tuple(train_test_split(np.arange(len(y)), test_size=cell.holdout, stratify=y,
+                                        random_state=cell.partition_seed))]
+    for pair in pools:
+        for rows in pair:
+            rows.setflags(write=False)
+    with _POOLS_LOCK:
+        _POOLS[key] = (weakref.ref(ds), pools)
+        while len(_POOLS) > POOL_CACHE_SIZE:
+            _POOLS.popitem(last=False)
+    return pools
+
+
+def make_split(ds: Dataset, cell: Cell) -> Split:
+    y = ds.y
+    train_pool, test_pool = outer_pools(ds, cell)[cell.fold if cell.folds is not None else 0]
     rng = np.random.default_rng(cell.split_seed)
     avail_train = np.bincount(y[train_pool], minlength=ds.n_classes)
     minority = label_codes(ds, cell.minority)

@@ -164,3 +164,34 @@ def test_test_rows_identical_across_models_and_samplers_end_to_end() -> None:
             assert result.row["test_prior"] == "same"
     first = next(iter(rows.values()))
     assert all(np.array_equal(first, r) for r in rows.values())
+
+
+def test_outer_partition_is_computed_once_per_repeat_and_matches_the_uncached_split(monkeypatch) -> None:
+    """All folds of a repeat share one StratifiedKFold partition: computed once per process,
+    the same test rows as computing it per fold, read-only, and never served for another
+    dataset of the same length."""
+    import bench.data.partition as partition
+
+    calls = []
+    real_split = StratifiedKFold.split
+
+    def counting(self, X, y=None, groups=None):
+        calls.append(self.random_state)
+        return real_split(self, X, y, groups)
+
+    monkeypatch.setattr(StratifiedKFold, "split", counting)
+    partition._POOLS.clear()
+    a, b = dataset([40, 25, 15], seed=1), dataset([15, 25, 40], seed=2)  # same length, other labels
+    for ds in (a, b, a):
+        tests = []
+        for fold in range(4):
+            cell = Cell(dataset=Component.of("toy"), sampler=Component.of("none"),
+                        model=Component.of("dummy"), profile="natural", folds=4, fold=fold)
+            split = make_split(ds, cell)
+            assert np.array_equal(split.test, np.sort(outer_test_pool(ds, cell)))
+            tests.append(split.test)
+            train_pool, test_pool = partition.outer_pools(ds, cell)[fold]
+            assert not train_pool.flags.writeable and not test_pool.flags.writeable
+        assert np.array_equal(np.sort(np.concatenate(tests)), np.arange(len(ds.y)))  # disjoint, complete
+    # the partition per dataset once (2), plus the reference's own 3 x 4 computations
+    assert len(calls) == 2 + 12
