@@ -20,7 +20,6 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -40,11 +39,13 @@ def real_result(store_predictions: bool):  # type: ignore[no-untyped-def]
 def renamed(result, i: int):  # type: ignore[no-untyped-def]
     """The same result under a distinct cell id (every table)."""
     cid = f"{i:016x}{uuid.uuid4().hex}"
+    from bench.core.cell import CellResult
+
     tables = {}
-    for t in ("per_class", "confusion", "curves", "predictions"):
+    for t in ("per_class", "confusion", "curves", "predictions", "trials"):
         df = getattr(result, t)
         tables[t] = df.assign(cell_id=cid) if df is not None and not df.empty else df
-    return replace(result, row={**result.row, "cell_id": cid}, **tables)
+    return CellResult({**result.row, "cell_id": cid}, **tables)
 
 
 def write_before(path: Path, result, prov: dict) -> None:  # type: ignore[no-untyped-def]
