@@ -57,7 +57,9 @@ def run(
                                 memory_limit=memory_limit, wait_s=wait)
     finally:
         progress.stop()
-    statuses = ", ".join(f"{k} {v}" for k, v in sorted(summary.statuses.items())) or "nothing to run"
+    statuses = ", ".join(f"{k} {v}" for k, v in sorted(summary.statuses.items()))
+    if not statuses:  # no cell ended: either nothing was left, or a stop came before the first
+        statuses = f"0 of {len(rp.todo)} cells finished" if rp.todo else "nothing to run"
     stopped = f"; stopped by signal {summary.stop_signal}, finished cells kept" if summary.interrupted else ""
     console.print(f"done in {summary.elapsed_s:.1f} s: {statuses}{stopped} (log: "
                   f"{rp.store.path / LOG_NAME})", markup=False, highlight=False)

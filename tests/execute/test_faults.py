@@ -207,3 +207,27 @@ def test_sigterm_and_ctrl_c_stop_keep_and_exit_nonzero(tmp_path: Path, sig: int,
     assert (rows["status"] == "ok").sum() == 3 and len(rows) == 3  # the hung cell: not recorded
     last = (store / "run.log").read_text().splitlines()[-1]
     assert " end " in last and "interrupted=True" in last and f"signal={int(sig)}" in last
+
+
+def test_a_stop_before_any_cell_ends_says_none_finished(tmp_path: Path) -> None:
+    """Stopped while its only cell hangs, the run says 0 of 1 cells finished, not "nothing to
+    run" (which a user reads as: the store was already complete)."""
+    pid_file = tmp_path / "pids"
+    suite = tmp_path / "hang.toml"
+    only_hang = SUITE.split('[[models]]\nname = "hazard"\nmode = "ok"')[0]
+    suite.write_text(only_hang.format(pid_file=f'"{pid_file.as_posix()}"'))
+    store = tmp_path / "store"
+    proc = subprocess.Popen([sys.executable, "-m", "bench", "run", str(suite), "--results",
+                             str(store), "--workers", "1", "--no-summary"],
+                            env={**os.environ, **ENV}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=as_typed_in_a_terminal)
+    deadline = time.monotonic() + 120
+    while not pid_file.exists():
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert "0 of 1 cells finished; stopped by signal 15, finished cells kept" in out + err
+    assert "nothing to run" not in out + err
