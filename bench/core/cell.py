@@ -192,6 +192,15 @@ class Cell:
         return derive_seed("model", j)
 
     @property
+    def fit_id(self) -> str:
+        """What one fit is: every field but the decision rule (a full sha256, unlike the 31-bit
+        `model_seed`). The one definition behind the executors' fit groups and the protocol's
+        reuse of a worker's last fit: cells with equal `fit_id` fit the same pipeline."""
+        j = self.to_json()
+        j.pop("decision")
+        return digest({"fit": j})
+
+    @property
     def tuning_spec(self) -> TuningSpec | None:
         """The parsed search of a tuned cell; None for "default"."""
         return parse_tuning(self.tuning)

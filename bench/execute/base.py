@@ -12,7 +12,7 @@ import time
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from bench.core.cell import Cell, CellResult
 from bench.execute.signals import sigterm_as_interrupt, stop_signal
@@ -40,18 +40,16 @@ class RunSummary:
         return sum(self.statuses.values())
 
 
-_FIT_FIELDS = tuple(f.name for f in fields(Cell) if f.name != "decision")
-
-
 def fit_groups(cells: Sequence[Cell]) -> list[list[Cell]]:
-    """Cells grouped by their fit (every field but the decision rule), in first-seen order.
+    """Cells grouped by their fit (`Cell.fit_id`: every field but the decision rule), in
+    first-seen order.
 
     Why: the decision rules of one fit share it (`bench.protocol.fitting.fit_cell` keeps the
     last fit of a worker process), so an executor runs a group back to back on one worker.
     """
     groups: dict[tuple[object, ...], list[Cell]] = {}
     for cell in cells:
-        groups.setdefault(tuple(getattr(cell, f) for f in _FIT_FIELDS), []).append(cell)
+        groups.setdefault(cell.fit_id, []).append(cell)
     return list(groups.values())
 
 

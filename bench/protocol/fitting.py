@@ -62,7 +62,7 @@ _FIT_LOCK = threading.Lock()
 
 def fit_key(cell: Cell, n_threads: int, device: str) -> tuple[Any, ...]:
     """What decides a fit: everything in the cell but its decision rule, and the resources."""
-    return (cell.model_seed, n_threads, device)
+    return (cell.fit_id, n_threads, device)
 
 
 def fit_cell(cell: Cell, n_threads: int, device: str, prep: Prepared, y_fit: np.ndarray,

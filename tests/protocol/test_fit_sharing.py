@@ -90,3 +90,23 @@ def test_two_workers_run_each_fit_once_and_store_every_rule(tmp_path: Path) -> N
         alone = fresh(c).row
         for metric in ("macro_f1", "balanced_accuracy", "log_loss"):
             assert np.isclose(rows.loc[c.cell_id, metric], alone[metric], rtol=0, atol=1e-12)
+
+
+def test_fit_id_is_equal_exactly_when_only_the_decision_rule_differs() -> None:
+    """One definition of "the same fit" (`Cell.fit_id`) serves the executors' groups and the
+    worker's reuse of its last fit: every other field changes it, the decision never does."""
+    from dataclasses import replace
+
+    from bench.core.cell import Component
+    from bench.protocol.fitting import fit_key
+
+    base = cells_of(fold=0)[0]
+    assert {c.fit_id for c in cells_of(fold=0)} == {base.fit_id}  # the rules of one fit
+    others = [replace(base, fold=1), replace(base, seed=base.seed + 1),
+              replace(base, sampler=Component.of("class_weight")),
+              replace(base, model=Component.of("logistic", {"C": 0.5})),
+              replace(base, tuning="tpe(3)"), replace(base, validation=0.3)]
+    ids = [c.fit_id for c in others]
+    assert base.fit_id not in ids and len(set(ids)) == len(ids)
+    assert len(base.fit_id) == 64  # a full sha256: no 31-bit seed collision can merge two fits
+    assert fit_key(base, 1, "cpu") != fit_key(base, 2, "cpu")  # resources are part of a fit
