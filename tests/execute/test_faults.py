@@ -151,6 +151,15 @@ seconds = 0.02
 """
 
 
+def bench_run(suite: Path, store: Path, workers: int) -> subprocess.Popen:
+    """`bench run` as a user starts it from a terminal, in its own session (signals go to it)."""
+    return subprocess.Popen([sys.executable, "-m", "bench", "run", str(suite), "--results",
+                             str(store), "--workers", str(workers), "--no-summary"],
+                            env={**os.environ, **ENV}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=as_typed_in_a_terminal)
+
+
 def start_run(tmp_path: Path) -> tuple[subprocess.Popen, Path, list[int]]:
     """`bench run` of 3 quick cells and one that hangs with a child process, until the quick
     ones are finished and the hung one runs; returns the driver, the store, and every process
@@ -159,11 +168,7 @@ def start_run(tmp_path: Path) -> tuple[subprocess.Popen, Path, list[int]]:
     suite = tmp_path / "hazards.toml"
     suite.write_text(SUITE.format(pid_file=f'"{pid_file.as_posix()}"'))
     store = tmp_path / "store"
-    proc = subprocess.Popen([sys.executable, "-m", "bench", "run", str(suite), "--results",
-                             str(store), "--workers", "2", "--no-leaderboard"],
-                            env={**os.environ, **ENV}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            preexec_fn=as_typed_in_a_terminal)
+    proc = bench_run(suite, store, workers=2)
     deadline = time.monotonic() + 120
     log = store / "run.log"
     while time.monotonic() < deadline:
@@ -216,12 +221,7 @@ def test_a_stop_before_any_cell_ends_says_none_finished(tmp_path: Path) -> None:
     suite = tmp_path / "hang.toml"
     only_hang = SUITE.split('[[models]]\nname = "hazard"\nmode = "ok"')[0]
     suite.write_text(only_hang.format(pid_file=f'"{pid_file.as_posix()}"'))
-    store = tmp_path / "store"
-    proc = subprocess.Popen([sys.executable, "-m", "bench", "run", str(suite), "--results",
-                             str(store), "--workers", "1", "--no-summary"],
-                            env={**os.environ, **ENV}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            preexec_fn=as_typed_in_a_terminal)
+    proc = bench_run(suite, tmp_path / "store", workers=1)
     deadline = time.monotonic() + 120
     while not pid_file.exists():
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
