@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from bench.analysis.report_views import DEFAULT_CONTENDER, TASK_AXES, with_keys
-from bench.analysis.tasks import baseline_label
+from bench.analysis.tasks import COST_COLUMNS, baseline_label
 from bench.core.vocab import FAILED, NO_SAMPLER, OK, SKIPPED
 
 CURVE_METRICS = ("loss", "macro_f1")  # what every curve-recording model logs per step / round
@@ -40,10 +40,9 @@ def task_means(cells: pd.DataFrame, metric: str,
 def contender_scores(cells: pd.DataFrame, metric: str, direction: str,
                      contender: Sequence[str] = DEFAULT_CONTENDER) -> pd.DataFrame:
     """One row per contender, best first: `score` (mean over the tasks it has a score on of its
-    task means), `n_tasks`, mean `fit_s` / `predict_s` / `peak_mb` over ok cells, and counts of
-    ok, failed and skipped cells."""
-    cols = ["contender", "score", "n_tasks", "fit_s", "predict_s", "peak_mb", "n_ok", "n_failed",
-            "n_skipped"]
+    task means), `n_tasks`, mean `fit_s` / `tune_s` / `predict_s` / `peak_mb` over ok cells
+    (`bench.analysis.tasks.COST_COLUMNS`), and counts of ok, failed and skipped cells."""
+    cols = ["contender", "score", "n_tasks", *COST_COLUMNS, "n_ok", "n_failed", "n_skipped"]
     if cells.empty:
         return pd.DataFrame(columns=cols)
     tm = task_means(cells, metric, contender)
@@ -56,7 +55,7 @@ def contender_scores(cells: pd.DataFrame, metric: str, direction: str,
                      "score": float(scores.mean()) if len(scores) else np.nan,
                      "n_tasks": int(len(scores)),
                      **{c: float(ok[c].mean()) if len(ok) and c in ok else np.nan
-                        for c in ("fit_s", "predict_s", "peak_mb")},
+                        for c in COST_COLUMNS},
                      "n_ok": int(len(ok)), "n_failed": int(g["status"].isin(FAILED).sum()),
                      "n_skipped": int((g["status"] == SKIPPED).sum())})
     out = pd.DataFrame(rows, columns=cols)
@@ -180,14 +179,18 @@ def pareto_front(cost: Sequence[float], value: Sequence[float], direction: str =
 
 
 def time_quality(scores: pd.DataFrame, direction: str) -> pd.DataFrame:
-    """Contender, mean fit seconds, score and whether it is on the fit-time / score Pareto
-    front (from `contender_scores`)."""
-    cols = ["contender", "fit_s", "predict_s", "score", "pareto"]
+    """Contender, mean training seconds (`train_s` = fit_s + tune_s: a tuned contender's fit_s
+    is only its final refit, its search is the cost of getting there; a missing tune_s counts
+    as no search), score and whether it is on the training-time / score Pareto front (from
+    `contender_scores`)."""
+    cols = ["contender", "train_s", "fit_s", "tune_s", "predict_s", "score", "pareto"]
     if scores.empty:
         return pd.DataFrame(columns=cols)
     out = scores[["contender", "fit_s", "predict_s", "score"]].copy()
-    out["pareto"] = pareto_front(out["fit_s"], out["score"], direction)
-    return out.reset_index(drop=True)
+    out["tune_s"] = scores["tune_s"] if "tune_s" in scores.columns else np.nan
+    out["train_s"] = out["fit_s"] + out["tune_s"].fillna(0.0)
+    out["pareto"] = pareto_front(out["train_s"], out["score"], direction)
+    return out[cols].reset_index(drop=True)
 
 
 def cd_groups(ranks: Sequence[float], cd: float) -> list[tuple[int, int]]:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from bench.analysis import stats
-from bench.analysis.tasks import (TaskMatrix, default_reference,
+from bench.analysis.tasks import (COST_COLUMNS, TaskMatrix, default_reference,
                                   find_contender, task_matrix)
 from bench.store.meta import DEFAULT_METRIC
 
@@ -218,7 +218,7 @@ def summarize_matrix(tm: TaskMatrix, reference: str | None = None, alpha: float 
     table["win_rate"] = wins.win_rate().reindex(order).to_numpy()
     for col in ("elo", "elo_lo", "elo_hi"):
         table[col] = ratings[col].reindex(order).to_numpy()
-    for col in ("n_tasks", "n_ok", "n_failed", "n_skipped", "fit_s", "predict_s", "peak_mb"):
+    for col in ("n_tasks", "n_ok", "n_failed", "n_skipped", *COST_COLUMNS):
         table[col] = info.loc[order, col].to_numpy()
     table["not_worse"] = [c in not_worse for c in order]
     table["within_cd"] = (table["mean_rank"] - best_rank <= cd).to_numpy() \

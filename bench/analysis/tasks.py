@@ -34,7 +34,7 @@ CONTENDER_AXES = ("model", "sampler", "decomposition", "decision", "tuning")
 DEFAULT_CONTENDER = ("model", "sampler")
 TUNING, DEFAULT_TUNING = "tuning", "default"  # bench.core.vocab's words (analysis stays light)
 FOLD_COLUMNS = ("repeat", "fold")
-COST_COLUMNS = ("fit_s", "predict_s", "peak_mb")
+COST_COLUMNS = ("fit_s", "tune_s", "predict_s", "peak_mb")  # tune_s: search time, 0 untuned
 LABEL_SEP = " + "  # contender labels: "lightgbm + smote"
 
 

@@ -39,6 +39,20 @@ def _cost_ratio(a: float, b: float) -> str:
     return f" (×{a / b:.2g})"
 
 
+def _positive(v: object) -> bool:
+    return isinstance(v, float) and math.isfinite(v) and v > 0
+
+
+def _training_s(c: dict, search: bool) -> object:
+    """Fit seconds, plus the search seconds when some contender searched: a tuned contender's
+    fit_s is only its final refit, so comparing fit_s alone would hide its trials."""
+    fit = c.get("fit_s")
+    if not search or not isinstance(fit, float):
+        return fit
+    tune = c.get("tune_s")
+    return fit + (tune if isinstance(tune, float) and math.isfinite(tune) else 0.0)
+
+
 def decision_markdown(rec: DecisionRecord) -> str:
     """The record as a markdown document (sections: question, answer, evidence, effect sizes,
     cost, data, caveats, notes)."""
@@ -104,23 +118,34 @@ def decision_markdown(rec: DecisionRecord) -> str:
              _p(e.p), _p(e.p_holm)] for e in rec.effects]
     out += md_table(head, rows, frozenset({4, 5, 6, 7})) + [""]
 
-    out += ["## Cost", "", "Mean seconds and peak memory per ok cell (the cells' fit_s, predict_s "
-            "and peak_mb); ×: fit time relative to the chosen contender.", ""]
+    search = any(_positive(c.get("tune_s")) for c in rec.contenders)
+    what = ("fit_s, tune_s, predict_s and peak_mb; search s: the hyperparameter search of a tuned "
+            "contender, before its final refit; fit + search: the training cost); ×: training "
+            "time (fit + search) relative to the chosen contender" if search else
+            "fit_s, predict_s and peak_mb); ×: fit time relative to the chosen contender")
+    out += ["## Cost", "", f"Mean seconds and peak memory per ok cell (the cells' {what}.", ""]
     shown = [rec.chosen, *[e.other for e in rec.effects]]
     cheapest = t.get("cheapest_not_worse")
     if cheapest and cheapest not in shown and t["n_tasks"] >= 6:
         shown.append(cheapest)
-    head = ["contender", "role", "fit s", "predict s", "peak MB"]
+    head = ["contender", "role", "fit s", *(["search s", "fit + search"] if search else []),
+            "predict s", "peak MB"]
     roles = {rec.chosen: "chosen", **{e.other: e.role for e in rec.effects}}
     if cheapest:
         roles.setdefault(cheapest, "cheapest not significantly worse")
     rows = []
     for label in shown:
         c = by_label[label]
-        ratio = "" if label == rec.chosen else _cost_ratio(c.get("fit_s"), chosen.get("fit_s"))
-        rows.append([md_text(label), md_text(roles.get(label, "")), _f(c.get("fit_s"), 3) + ratio,
+        ratio = "" if label == rec.chosen else _cost_ratio(_training_s(c, search),
+                                                           _training_s(chosen, search))
+        if search:
+            cost = [_f(c.get("fit_s"), 3), _f(c.get("tune_s"), 3),
+                    _f(_training_s(c, search), 3) + ratio]
+        else:
+            cost = [_f(c.get("fit_s"), 3) + ratio]
+        rows.append([md_text(label), md_text(roles.get(label, "")), *cost,
                      _f(c.get("predict_s"), 4), _f(c.get("peak_mb"), 0)])
-    out += md_table(head, rows, frozenset({2, 3, 4})) + [""]
+    out += md_table(head, rows, frozenset(range(2, len(head)))) + [""]
 
     out += ["## Data", ""]
     if d.get("store") or d.get("suite"):

@@ -121,8 +121,10 @@ def summary(d: ReportData) -> str:
                 + "<h3>Mean score per contender (over tasks)</h3>"
                 + (table(d.scores) if len(d.scores) else ""))
     cols = ["contender", "mean_rank", "mean", "ci_lo", "ci_hi", "normalized", "improvability",
-            "win_rate", "elo", "elo_lo", "elo_hi", "n_tasks", "n_failed", "fit_s", "predict_s",
-            "peak_mb", "not_worse"]
+            "win_rate", "elo", "elo_lo", "elo_hi", "n_tasks", "n_failed", "fit_s", "tune_s",
+            "predict_s", "peak_mb", "not_worse"]
+    if not _searched(s.table):  # tune_s only where some contender searched hyperparameters
+        cols.remove("tune_s")
     facts = [f"metric {s.metric} ({s.direction})", f"{s.n_tasks} tasks",
              f"{s.n_datasets} dataset(s)", f"Friedman p = {number(s.friedman_p, 4)}",
              f"critical difference {number(s.critical_difference)} at α = {s.alpha}",
@@ -275,18 +277,27 @@ def curves(d: ReportData) -> str:
                                        f"{float(g['ratio'].iloc[0]):g}", draw)
 
 
+def _searched(t: pd.DataFrame) -> bool:
+    return "tune_s" in t.columns and bool((pd.to_numeric(t["tune_s"]) > 0).any())
+
+
 def time_quality(d: ReportData) -> str:
+    """Score against training time: fit_s + tune_s, so a tuned contender pays for its search
+    (its fit_s is only the final refit)."""
     t = d.time_quality
-    if t.empty or not (t["fit_s"].notna() & t["score"].notna()).any():
+    if t.empty or not (t["train_s"].notna() & t["score"].notna()).any():
         return empty("no fit times and scores")
-    pos = t["fit_s"][t["fit_s"] > 0]
+    pos = t["train_s"][t["train_s"] > 0]
     log = len(pos) > 1 and pos.max() / pos.min() >= 10
-    pts = [(r.contender, float(r.fit_s), float(r.score), bool(r.pareto))
+    pts = [(r.contender, float(r.train_s), float(r.score), bool(r.pareto))
            for r in t.itertuples(index=False)]
-    chart = scatter(pts, Axis("mean fit seconds per cell", log=log), Axis(d.metric),
-                    f"{d.metric} vs fit time (red: Pareto front)")
-    front = t[t["pareto"]].sort_values("fit_s")
-    return chart + "<h3>Pareto front</h3>" + table(front, ["contender", "fit_s", "predict_s", "score"])
+    chart = scatter(pts, Axis("mean training seconds per cell (fit + search)", log=log),
+                    Axis(d.metric), f"{d.metric} vs training time, fit + search (red: Pareto front)")
+    front = t[t["pareto"]].sort_values("train_s")
+    cols = ["contender", "train_s", "fit_s", "tune_s", "predict_s", "score"]
+    if not _searched(t):
+        cols = ["contender", "fit_s", "predict_s", "score"]
+    return chart + "<h3>Pareto front</h3>" + table(front, cols)
 
 
 def problems(d: ReportData) -> str:

@@ -4,7 +4,8 @@ Computes nothing: every number comes from the Summary. Labels are data, so the t
 them as literal `Text` and markdown escapes them (`md_text`). The terminal and markdown views are
 compact (the `top` contenders, then the Friedman test, the critical difference, the contenders
 not significantly worse than the best and the best's evidence); CSV has the table's columns and
-JSON every number.
+JSON every number. "search s" (mean tune_s, the hyperparameter search of tuned cells) is shown
+only when some contender searched; CSV and JSON always carry tune_s.
 """
 
 from __future__ import annotations
@@ -107,15 +108,27 @@ def _rows(summary, top: int | None) -> pd.DataFrame:  # type: ignore[no-untyped-
 
 
 COLUMNS = ("#", "mean rank", "mean [95% CI]", "norm.", "improv.", "win rate", "Elo [95% CI]",
-           "tasks", "failed", "fit s", "predict s", "peak MB", "≈ best")
+           "tasks", "failed", "fit s", "search s", "predict s", "peak MB", "≈ best")
+SEARCH = "search s"  # mean tune_s: the hyperparameter search before the final refit (fit s)
+
+
+def has_search(table: pd.DataFrame) -> bool:
+    """Whether some contender searched hyperparameters (tune_s > 0): only then is the "search s"
+    column shown, so a store without tuned cells reads exactly as before."""
+    return "tune_s" in table.columns and bool((pd.to_numeric(table["tune_s"]) > 0).any())
+
+
+def _columns(summary) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    return COLUMNS if has_search(summary.table) else tuple(c for c in COLUMNS if c != SEARCH)
 
 
 def _cells(summary, r: pd.Series) -> list[str]:  # type: ignore[no-untyped-def]
+    search = [_num(r["tune_s"], 2)] if has_search(summary.table) else []
     return [str(int(r["position"])), _num(r["mean_rank"], 2),
             _interval(r["mean"], r["ci_lo"], r["ci_hi"], 3), _num(r["normalized"], 3),
             _pct(r["improvability"]), _pct(r["win_rate"]),
             _interval(r["elo"], r["elo_lo"], r["elo_hi"], 0), str(int(r["n_tasks"])),
-            str(int(r["n_failed"])), _num(r["fit_s"], 2), _num(r["predict_s"], 3),
+            str(int(r["n_failed"])), _num(r["fit_s"], 2), *search, _num(r["predict_s"], 3),
             _num(r["peak_mb"], 0), "yes" if r["not_worse"] else ""]
 
 
@@ -128,14 +141,15 @@ def summary_table(summary, top: int | None = None) -> Table:  # type: ignore[no-
     table.add_column("#", justify="right")
     for axis in axes:
         table.add_column(literal(axis), overflow="fold")
-    for col in COLUMNS[1:]:
+    columns = _columns(s)
+    for col in columns[1:]:
         table.add_column(col, justify="right" if col != "≈ best" else "left")
     for _, r in _rows(s, top).iterrows():
         vals = _cells(s, r)
         style = "bold" if r["contender"] == s.best else ""
         table.add_row(literal(vals[0]), *[literal(r[a], style) for a in axes],
                       *[literal(v, "red" if c == "failed" and v != "0" else "")
-                        for c, v in zip(COLUMNS[1:], vals[1:])])
+                        for c, v in zip(columns[1:], vals[1:])])
     return table
 
 
@@ -155,7 +169,7 @@ def summary_markdown(summary, top: int | None = None) -> str:  # type: ignore[no
     """A markdown section: headline, table (labels escaped), verdict lines as a list."""
     s = summary
     axes = list(s.contender_axes)
-    head = ["#", *axes, *COLUMNS[1:]]
+    head = ["#", *axes, *_columns(s)[1:]]
     lines = [f"### {md_text(headline(s))}", "", "| " + " | ".join(md_text(h) for h in head) + " |",
              "|" + "|".join("---:" if h not in axes and h != "≈ best" else "---" for h in head) + "|"]
     for _, r in _rows(s, top).iterrows():
