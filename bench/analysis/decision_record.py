@@ -362,8 +362,8 @@ def decision_record(cells: pd.DataFrame, metric: str,
         effects.append(_effect(block, tm.direction, chosen, baseline, "DNN baseline", pairwise,
                                n_boot, seed))
     columns = ["position", *tm.contender_axes, "mean_rank", "mean", "ci_lo", "ci_hi", "win_rate",
-               "n_tasks", "n_ok", "n_failed", "n_skipped", "fit_s", "predict_s", "peak_mb",
-               "not_worse"]
+               "n_tasks", "n_ok", "n_failed", "n_skipped", "fit_s", "tune_s", "predict_s",
+               "peak_mb", "not_worse"]
     contenders = []
     for label in order:
         row = {"contender": label, **{c: table.at[label, c] for c in columns if c in table.columns}}
