@@ -11,16 +11,16 @@ Built on `bench.analysis.summary.summarize` (mean ranks, Wilcoxon-Holm, Friedman
 `bench select` never disagree on a number. Everything is deterministic: fixed bootstrap seed,
 sorted lists, no clock.
 
-The chosen contender (`prefer="rank"`, the default) is the summary's best: the lowest mean rank
-over the complete tasks (ties: the better mean task score, then the label's text order). With
-`prefer="cost"` it is the cheapest (mean fit + predict seconds per ok cell; ties: rank order) of
-the *candidates*: the contenders not significantly worse than the best whose mean task score is
-within `tolerance` (metric units, default 0.01) of the best's. The tolerance matters: with few
-tasks and many pairs no test can reject, and "not significantly worse" alone would let a dummy
-model win on cost. A contender is not significantly worse (the summary's set) unless the
-two-sided Wilcoxon signed-rank test over the complete tasks against the best, Holm-corrected over
-all pairs, rejects at `alpha` with the best ahead. Effect sizes use the same complete tasks, so
-they describe exactly the evidence the test saw.
+The chosen contender (`prefer="rank"`, the default) is the summary's best: the lowest mean rank over
+the complete tasks (ties: the better mean task score, then the label's text order). With
+`prefer="cost"` it is the cheapest (mean fit + search + predict seconds per ok cell; ties: rank
+order) of the *candidates*: the contenders not significantly worse than the best whose mean task
+score is within `tolerance` (metric units, default 0.01) of the best's. The tolerance matters: with
+few tasks and many pairs no test can reject, and "not significantly worse" alone would let a dummy
+model win on cost. A contender is not significantly worse (the summary's set) unless the two-sided
+Wilcoxon signed-rank test over the complete tasks against the best, Holm-corrected over all pairs,
+rejects at `alpha` with the best ahead. Effect sizes use the same complete tasks, so they describe
+exactly the evidence the test saw.
 """
 
 from __future__ import annotations
@@ -338,7 +338,9 @@ def decision_record(cells: pd.DataFrame, metric: str,
                            f"with {summary.n_tasks} the test cannot reject any contender, so the "
                            "cheapest would be chosen whatever it scores; use --prefer rank or "
                            "add datasets, ratios or test priors")
-    cost = table["fit_s"].fillna(np.inf) + table["predict_s"].fillna(0.0)
+    # Training includes the search: a tuned contender's fit_s is only its final refit.
+    search = table["tune_s"].fillna(0.0) if "tune_s" in table.columns else 0.0
+    cost = table["fit_s"].fillna(np.inf) + search + table["predict_s"].fillna(0.0)
     sign = 1.0 if tm.direction == "max" else -1.0
     behind = {c: sign * (table.at[best, "mean"] - table.at[c, "mean"]) for c in not_worse}
     candidates = [c for c in not_worse if c == best or behind[c] <= tolerance]
@@ -349,7 +351,8 @@ def decision_record(cells: pd.DataFrame, metric: str,
                 "order), as in bench summary")
     else:
         chosen = cheapest
-        rule = (f"the cheapest (mean fit + predict seconds per cell) of the {len(candidates)} "
+        rule = (f"the cheapest (mean fit + search + predict seconds per cell) of the "
+                f"{len(candidates)} "
                 f"contender(s) not significantly worse than the best-ranked, {best}, and within "
                 f"{tolerance:g} of its mean {tm.metric}")
     block = tm.scores.loc[summary.tasks, order]

@@ -292,7 +292,8 @@ def time_quality(d: ReportData) -> str:
     pts = [(r.contender, float(r.train_s), float(r.score), bool(r.pareto))
            for r in t.itertuples(index=False)]
     chart = scatter(pts, Axis("mean training seconds per cell (fit + search)", log=log),
-                    Axis(d.metric), f"{d.metric} vs training time, fit + search (red: Pareto front)")
+                    Axis(d.metric),
+                    f"{d.metric} vs training time, fit + search (red: Pareto front)")
     front = t[t["pareto"]].sort_values("train_s")
     cols = ["contender", "train_s", "fit_s", "tune_s", "predict_s", "score"]
     if not _searched(t):

@@ -22,6 +22,7 @@ import pandas as pd
 import pytest
 from rich.console import Console
 
+from bench.analysis.decision_record import decision_record
 from bench.analysis.report_models import pareto_front, time_quality
 from bench.commands.report import build_report
 from bench.commands.select import select
@@ -164,3 +165,25 @@ def test_the_report_plots_training_time_and_lists_search_seconds(store: Path,
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "mean training seconds per cell (fit + search)" in page
     assert "tune_s" in page
+
+
+def test_prefer_cost_counts_the_search() -> None:
+    """Eight tasks, a and b score the same (neither is worse); b refits in 1 s but searched for
+    20 s, a fits in 10 s: by training cost a (10 s) is cheaper than b (21 s), by fit_s alone b
+    would be chosen."""
+    rows = []
+    for model, fit_s, tune_s in (("a", 10.0, 0.0), ("b", 1.0, 20.0)):
+        for t in range(8):
+            for fold in range(2):
+                rows.append({"cell_id": f"{model}-{t}-{fold}", "status": "ok", "dataset": f"d{t}",
+                             "profile": "step", "ratio": 1.0, "test_prior": "same",
+                             "minority": "1", "model": model, "sampler": "none",
+                             "decomposition": "native", "decision": "argmax", "repeat": 0,
+                             "fold": fold, "macro_f1": 0.5 + t / 20, "fit_s": fit_s,
+                             "tune_s": tune_s, "predict_s": 0.01, "peak_mb": 100.0,
+                             "min_test_count": 50, "degenerate": False})
+    cells = pd.DataFrame(rows)
+    rec = decision_record(cells, "macro_f1", contender="model", prefer="cost", n_boot=50)
+    assert rec.chosen == "a" and "fit + search + predict" in rec.rule
+    assert decision_record(cells.drop(columns="tune_s"), "macro_f1", contender="model",
+                           prefer="cost", n_boot=50).chosen == "b"
