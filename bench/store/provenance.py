@@ -31,15 +31,42 @@ def _version(dist: str) -> str:
         return ""
 
 
+ARCHIVAL = ".git_archival.txt"  # `git archive` substitutes the commit into it (.gitattributes)
+
+
+def archived_sha(root: Path) -> str:
+    """The commit an exported copy (`git archive`) was made from, else "".
+
+    Why: a study is best run from a frozen copy of the code, which has no .git; without this
+    its rows would record no commit at all."""
+    try:
+        text = (root / ARCHIVAL).read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        value = value.strip()
+        if key.strip() == "node" and len(value) == 40 and all(c in "0123456789abcdef" for c in value):
+            return value
+    return ""  # the unsubstituted template of a checkout: git itself knows better
+
+
 @lru_cache(maxsize=1)
 def git_sha() -> str:
-    root = Path(__file__).resolve().parent.parent
+    """The commit of the running code: HEAD of the checkout the package lives in (only if the
+    package's parent is that checkout's top: an exported copy or an installed package inside
+    some other repository must not report that repository's commit), else the commit an
+    exported copy was made from, else ""."""
+    root = Path(__file__).resolve().parents[2]  # bench/store/provenance.py -> the project
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
-                             text=True, timeout=5)
-        return out.stdout.strip() if out.returncode == 0 else ""
+        out = subprocess.run(["git", "rev-parse", "--show-toplevel", "HEAD"], cwd=root,
+                             capture_output=True, text=True, timeout=5)
+        lines = out.stdout.split()
+        if out.returncode == 0 and len(lines) == 2 and Path(lines[0]).resolve() == root:
+            return lines[1]
     except (OSError, subprocess.SubprocessError):
-        return ""
+        pass
+    return archived_sha(root)
 
 
 @lru_cache(maxsize=1)
