@@ -339,7 +339,7 @@ def decision_record(cells: pd.DataFrame, metric: str,
                            "cheapest would be chosen whatever it scores; use --prefer rank or "
                            "add datasets, ratios or test priors")
     # Training includes the search: a tuned contender's fit_s is only its final refit.
-    search = table["tune_s"].fillna(0.0) if "tune_s" in table.columns else 0.0
+    search = table["tune_s"].fillna(0.0)
     cost = table["fit_s"].fillna(np.inf) + search + table["predict_s"].fillna(0.0)
     sign = 1.0 if tm.direction == "max" else -1.0
     behind = {c: sign * (table.at[best, "mean"] - table.at[c, "mean"]) for c in not_worse}

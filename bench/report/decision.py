@@ -10,8 +10,11 @@ from __future__ import annotations
 import json
 import math
 
+import pandas as pd
+
 from bench.analysis.decision_record import DecisionRecord
 from bench.report.markdown import md_table, md_text
+from bench.report.summary import has_search
 
 
 def _f(v: object, digits: int = 4) -> str:
@@ -37,10 +40,6 @@ def _cost_ratio(a: float, b: float) -> str:
     if not (isinstance(a, float) and isinstance(b, float)) or not (a > 0 and b > 0):
         return ""
     return f" (×{a / b:.2g})"
-
-
-def _positive(v: object) -> bool:
-    return isinstance(v, float) and math.isfinite(v) and v > 0
 
 
 def _training_s(c: dict, search: bool) -> object:
@@ -118,7 +117,7 @@ def decision_markdown(rec: DecisionRecord) -> str:
              _p(e.p), _p(e.p_holm)] for e in rec.effects]
     out += md_table(head, rows, frozenset({4, 5, 6, 7})) + [""]
 
-    search = any(_positive(c.get("tune_s")) for c in rec.contenders)
+    search = has_search(pd.DataFrame(rec.contenders))
     what = ("fit_s, tune_s, predict_s and peak_mb; search s: the hyperparameter search of a tuned "
             "contender, before its final refit; fit + search: the training cost); ×: training "
             "time (fit + search) relative to the chosen contender" if search else

@@ -15,6 +15,7 @@ import pandas as pd
 
 from bench.analysis.report_data import ReportData
 from bench.report.page import BASE_CSS, page_head
+from bench.report.summary import has_search
 from bench.report.svg import (PALETTE, Axis, Series, cd_diagram, esc, grid_chart, heat_colour,
                               line_chart, scatter, style)
 
@@ -123,7 +124,7 @@ def summary(d: ReportData) -> str:
     cols = ["contender", "mean_rank", "mean", "ci_lo", "ci_hi", "normalized", "improvability",
             "win_rate", "elo", "elo_lo", "elo_hi", "n_tasks", "n_failed", "fit_s", "tune_s",
             "predict_s", "peak_mb", "not_worse"]
-    if not _searched(s.table):  # tune_s only where some contender searched hyperparameters
+    if not has_search(s.table):  # tune_s only where some contender searched hyperparameters
         cols.remove("tune_s")
     facts = [f"metric {s.metric} ({s.direction})", f"{s.n_tasks} tasks",
              f"{s.n_datasets} dataset(s)", f"Friedman p = {number(s.friedman_p, 4)}",
@@ -277,10 +278,6 @@ def curves(d: ReportData) -> str:
                                        f"{float(g['ratio'].iloc[0]):g}", draw)
 
 
-def _searched(t: pd.DataFrame) -> bool:
-    return "tune_s" in t.columns and bool((pd.to_numeric(t["tune_s"]) > 0).any())
-
-
 def time_quality(d: ReportData) -> str:
     """Score against training time: fit_s + tune_s, so a tuned contender pays for its search
     (its fit_s is only the final refit)."""
@@ -296,7 +293,7 @@ def time_quality(d: ReportData) -> str:
                     f"{d.metric} vs training time, fit + search (red: Pareto front)")
     front = t[t["pareto"]].sort_values("train_s")
     cols = ["contender", "train_s", "fit_s", "tune_s", "predict_s", "score"]
-    if not _searched(t):
+    if not has_search(t):
         cols = ["contender", "fit_s", "predict_s", "score"]
     return chart + "<h3>Pareto front</h3>" + table(front, cols)
 
