@@ -68,3 +68,21 @@ def test_recycled_workers_lose_no_cell(tmp_path: Path) -> None:
     summary = execute(cells, store, LocalExecutor(workers=2, timeout_s=30, recycle_after=2))
     assert summary.statuses == {"ok": 5}
     assert sorted(store.read("cells")["cell_id"]) == sorted(c.cell_id for c in cells)
+
+
+@pytest.mark.gpu
+def test_a_cuda_run_records_its_device_and_refuses_cpu_only_models(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA GPU")
+    dnn = Component.of("dnn", {"hidden": [16], "max_epochs": 3})
+    cells = [Cell(dataset=Component.of("wine"), sampler=Component.of(s), model=m, fold=0)
+             for m in (dnn, Component.of("logistic")) for s in ("none", "class_weight")]
+    store = Store(tmp_path / "s")
+    run_cells(cells, store, workers=1, device="cuda")
+    rows = store.read("cells").set_index("cell_id")
+    net = rows.loc[[c.cell_id for c in cells[:2]]]
+    assert (net["status"] == "ok").all() and (net["device"] == "cuda").all()
+    cpu_only = rows.loc[[c.cell_id for c in cells[2:]]]
+    assert (cpu_only["status"] == "error").all()
+    assert cpu_only["error"].str.contains("has no GPU build").all()

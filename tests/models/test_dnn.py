@@ -173,6 +173,21 @@ def test_focal_loss_runs(three_class: tuple[np.ndarray, np.ndarray]) -> None:
     assert np.mean(clf.predict(X) == y) > 0.7
 
 
+@pytest.mark.gpu
+@pytest.mark.skipif(not HAS_CUDA, reason="no CUDA GPU")
+def test_cuda_fit_matches_the_cpu_fit(three_class: tuple[np.ndarray, np.ndarray]) -> None:
+    # The weights are initialised and the batches drawn by CPU generators on either device, so
+    # without dropout the two fits differ only by float rounding: a GPU run answers the same
+    # question as the CPU run it replaces.
+    X, y = three_class
+    kw: dict[str, object] = dict(hidden=(32, 16), max_epochs=5, patience=None)
+    cpu = small(device="cpu", **kw).fit(X[:400], y[:400])
+    gpu = small(device="cuda", **kw).fit(X[:400], y[:400])
+    p_cpu, p_gpu = cpu.predict_proba(X), gpu.predict_proba(X)
+    assert np.abs(p_cpu - p_gpu).max() < 1e-3
+    assert np.mean(cpu.predict(X) == gpu.predict(X)) >= 0.99
+
+
 @pytest.mark.parametrize("params, match", [
     ({"loss": "hinge"}, "loss"), ({"class_weight": "auto"}, "class_weight"),
     ({"hidden": (0,)}, "hidden"), ({"device": "tpu"}, "device"), ({"batch_size": 0}, "batch")])
