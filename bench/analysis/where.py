@@ -130,12 +130,14 @@ def _shown(values: Sequence[object], limit: int = 20) -> str:
 
 
 def filter_where(cells: pd.DataFrame,
-                 where: Mapping[str, Sequence[str]] | str | Sequence[str] | None) -> pd.DataFrame:
+                 where: Mapping[str, Sequence[str]] | str | Sequence[str] | None,
+                 scope: str = "this store") -> pd.DataFrame:
     """The rows of `cells` that satisfy every condition (one of the alternatives per key).
 
     `where` is a parsed filter or the raw option value(s). Every key must be a column the cells
     have and every value must match some row, so a typo is an error listing what exists instead
-    of an empty answer. The index is kept (callers join per-class tables by `cell_id`).
+    of an empty answer. The index is kept (callers join per-class tables by `cell_id`). `scope`
+    names where the cells come from in those errors ("this store", "this suite").
     """
     if where is None or isinstance(where, str) or not isinstance(where, Mapping):
         where = parse_where(where)  # type: ignore[arg-type]
@@ -153,7 +155,7 @@ def filter_where(cells: pd.DataFrame,
             if not hit.any():
                 present = column.dropna().unique().tolist()
                 present = sorted(present, key=lambda v: (isinstance(v, str), v))
-                raise UnknownName(f"--where {key}={value}: no cell has it; {key} in this store: "
+                raise UnknownName(f"--where {key}={value}: no cell has it; {key} in {scope}: "
                                   f"{_shown(present)}")
             any_hit |= hit
         keep &= any_hit

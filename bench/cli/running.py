@@ -30,6 +30,7 @@ def run(
     memory_limit: Annotated[Optional[str], typer.Option(help="resident memory cap per cell, e.g. 512MB, 4GB, 1.5GiB (default: the suite's memory_limit)")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress and no failure lines: only the final summary and errors (failures are in <store>/run.log)")] = False,
     wait: Annotated[float, typer.Option(help="seconds to wait while another run writes the store (default 0: refuse at once)")] = 0.0,
+    where: Annotated[Optional[list[str]], typer.Option(help="run only the cells matching k=v,… (e.g. model=dnn, the answers' --where syntax): one suite split across machines into one store")] = None,
 ) -> None:
     """Run a suite into a parquet store; finished cells are kept and skipped on re-run."""
     from bench.cli.answers import show_summary_of
@@ -44,8 +45,9 @@ def run(
                                         f"moved to {rp.store.path / 'quarantine'}; its cells re-run"),
                           highlight=False, soft_wrap=True)
         if not quiet:
+            left_out = (f", {rp.n_left_out} left out by --where {rp.where}" if rp.where else "")
             console.print(f"{rp.suite.name}: {rp.n_cells} cells — {rp.n_finished} already "
-                          f"finished, {rp.n_skipped} skipped, {len(rp.todo)} to run → "
+                          f"finished, {rp.n_skipped} skipped{left_out}, {len(rp.todo)} to run → "
                           f"{rp.store.path}", markup=False, highlight=False)
         progress.start(len(rp.todo))
 
@@ -54,7 +56,7 @@ def run(
                                 fresh=fresh, device=device, on_start=on_start,
                                 on_result=lambda result: progress.result(result.row),
                                 executor=executor, scheduler=scheduler, retries=retries,
-                                memory_limit=memory_limit, wait_s=wait)
+                                memory_limit=memory_limit, wait_s=wait, where=where)
     finally:
         progress.stop()
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(summary.statuses.items()))

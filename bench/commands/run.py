@@ -8,7 +8,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.core.cell import CellResult, RunOptions
+from bench.core.cell import Cell, CellResult, RunOptions
 from bench.commands.stores import check_results, store_dir
 from bench.core.errors import CommandError
 from bench.core.units import parse_bytes
@@ -18,6 +18,7 @@ from bench.execute.engines import check_executor, make_executor
 from bench.execute.local import run_cells
 from bench.execute.progress import LOG_NAME, RunLog
 from bench.protocol import failure_result
+from bench.protocol.rows import identity_row
 from bench.store import Store
 from bench.suite import Suite, load_suite, plan
 
@@ -31,6 +32,8 @@ class RunPlan:
     n_finished: int
     n_skipped: int
     quarantined: list = field(default_factory=list)  # damaged files moved aside (their cells re-run)
+    n_left_out: int = 0  # unfinished cells a `--where` filter leaves for another run
+    where: str = ""  # the filter, in its canonical form ("" for none)
 
 
 DEVICE = re.compile(r"cpu|cuda(:\d+)?")
@@ -66,23 +69,53 @@ def default_store(suite: Suite, results: str | Path | None) -> Store:
     return Store(store_dir(suite.name, results))
 
 
+def select_cells(cells: list[Cell], where: str | list[str] | None) -> set[str]:
+    """The ids of the cells a `--where` filter keeps (every id when there is none).
+
+    Why: one suite, several machines: `--where model=dnn --device cuda` on a GPU machine, the
+    rest on CPUs, into one store (the resume of each run skips what the other finished). The
+    filter is the answers' (`bench.analysis.where`: same syntax, same errors) applied to the
+    identity columns the cells' rows will have, so a key or value the suite lacks is refused
+    with the allowed ones before anything runs.
+    """
+    from bench.analysis.where import filter_where, parse_where
+
+    ids = {c.cell_id for c in cells}
+    if not parse_where(where) or not cells:
+        return ids
+    import pandas as pd
+
+    frame = pd.DataFrame([identity_row(c) for c in cells])
+    return set(filter_where(frame, where, scope="this suite")["cell_id"])
+
+
 def prepare(suite_path: str | Path, results: str | Path | None = None, fresh: bool = False,
-            wait_s: float = 0.0) -> RunPlan:
-    """Validate the suite, open the store, record skips, and list the cells still to run."""
+            wait_s: float = 0.0, where: str | list[str] | None = None) -> RunPlan:
+    """Validate the suite, open the store, record skips, and list the cells still to run (those
+    `where` selects; see `select_cells`)."""
+    from bench.analysis.where import parse_where, where_text
+
     suite = load_suite(suite_path)
+    where_line = where_text(parse_where(where))
+    if where_line and fresh:
+        raise CommandError(f"--fresh with --where {where_line}: --fresh empties the whole store, "
+                           "so the cells the filter leaves out would be lost; clear with --fresh "
+                           "alone, or give this run its own --results")
+    cells, skipped = plan(suite)
+    kept = select_cells(cells + [c for c, _ in skipped], where)  # refused before any write
     store = default_store(suite, results)
     store.acquire(wait_s)  # the writer lock, held until run_suite ends: a second run is refused
     try:
         if fresh:
             store.clear()
         finished, quarantined = store.resume()  # damaged files moved aside: their cells re-run
-        cells, skipped = plan(suite)
         from bench.store.provenance import provenance
 
         for cell, reason in skipped:
-            if cell.cell_id not in finished:
+            if cell.cell_id not in finished and cell.cell_id in kept:
                 store.write(failure_result(cell, SKIPPED, reason), provenance())
-        todo = [c for c in cells if c.cell_id not in finished]
+        left = [c for c in cells if c.cell_id not in finished]
+        todo = [c for c in left if c.cell_id in kept]
         from bench.metrics import get_metric
 
         # direction: lets `bench summary` rank by the suite's metric without importing the
@@ -93,8 +126,8 @@ def prepare(suite_path: str | Path, results: str | Path | None = None, fresh: bo
     except BaseException:
         store.release()
         raise
-    return RunPlan(suite, store, todo, len(cells) + len(skipped), len(cells) - len(todo),
-                   len(skipped), quarantined)
+    return RunPlan(suite, store, todo, len(cells) + len(skipped), len(cells) - len(left),
+                   len(skipped), quarantined, len(left) - len(todo), where_line)
 
 
 def run_options(suite: Suite) -> RunOptions:
@@ -109,20 +142,22 @@ def run_suite(suite_path: str | Path, results: str | Path | None = None, *,
               on_result: Callable[[CellResult], None] | None = None,
               executor: str = LOCAL, scheduler: str | None = None,
               retries: int = 1, memory_limit: str | int | None = None,
-              log: bool = True, wait_s: float = 0.0) -> tuple[RunPlan, RunSummary]:
+              log: bool = True, wait_s: float = 0.0,
+              where: str | list[str] | None = None) -> tuple[RunPlan, RunSummary]:
     """Check the options, prepare the store and run what is left; on_start sees the plan.
 
     `executor` local (this machine's process pool) or dask (`scheduler` an address, or None for
     an embedded local cluster; `retries`: new attempts for a cell whose Dask worker died).
     `memory_limit` (e.g. "4GB"; default: the suite's `memory_limit`) caps each cell's resident
     memory. `log`: append to `<store>/run.log` (start, options, one line per cell, end).
+    `where`: run only the cells this filter selects (`select_cells`).
     """
     limit = check_run_options(workers, threads, timeout_s, device, results, memory_limit)
     check_executor(executor, scheduler, retries, workers)
     if not wait_s >= 0:
         raise CommandError(f"--wait {wait_s:g}: allowed: 0 (refuse at once when another run "
                            "writes the store) or a positive number of seconds")
-    rp = prepare(suite_path, results, fresh, wait_s)  # holds the store's writer lock
+    rp = prepare(suite_path, results, fresh, wait_s, where)  # holds the store's writer lock
     try:
         if on_start is not None:
             on_start(rp)
@@ -133,7 +168,8 @@ def run_suite(suite_path: str | Path, results: str | Path | None = None, *,
                               finished=rp.n_finished, skipped=rp.n_skipped, todo=len(rp.todo),
                               executor=executor, scheduler=scheduler, workers=workers,
                               threads=threads, timeout_s=timeout_s or rp.suite.timeout_s,
-                              memory_limit=limit, device=device, fresh=fresh)
+                              memory_limit=limit, device=device, fresh=fresh,
+                              **({"where": rp.where, "left_out": rp.n_left_out} if rp.where else {}))
 
                 def logged(result: CellResult, then: Callable[[CellResult], None] | None = on_result) -> None:
                     run_log.cell(result.row)
