@@ -9,6 +9,11 @@ hits both; the minimum over repeats is reported, as wall time and as process CPU
 time is the steadier number on a shared machine: other processes' load barely moves it).
 
     python benchmarks/dnn_epoch.py --rows 100000
+    python benchmarks/dnn_epoch.py --device cuda --epochs 5 --repeats 3   # the GPU path
+
+On cuda both sides hold the data on the device, draw the permutation on the CPU and move it
+(as the harness does, so CPU and GPU fits see the same batches), and read the loss back once per
+epoch; CUDA is initialised before the first timed run.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def bare_epoch_seconds(X: np.ndarray, y: np.ndarray, hidden: tuple[int, ...], batch: int,
-                       epochs: int, lr: float, seed: int) -> tuple[float, float]:
+                       epochs: int, lr: float, seed: int, device: str = "cpu"
+                       ) -> tuple[float, float]:
     """The reference: the plainest fast PyTorch loop, with one host sync per epoch."""
     import torch
     from torch import nn
@@ -37,15 +43,15 @@ def bare_epoch_seconds(X: np.ndarray, y: np.ndarray, hidden: tuple[int, ...], ba
         layers += [nn.Linear(width, h), nn.ReLU()]
         width = h
     layers.append(nn.Linear(width, int(y.max()) + 1))
-    model = nn.Sequential(*layers)
+    model = nn.Sequential(*layers).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    X_t, y_t = torch.from_numpy(X), torch.from_numpy(y)
+    X_t, y_t = torch.from_numpy(X).to(device), torch.from_numpy(y).to(device)
     gen = torch.Generator().manual_seed(seed)
     n = X.shape[0]
     for _ in range(epochs):
-        perm = torch.randperm(n, generator=gen)
+        perm = torch.randperm(n, generator=gen).to(device)
         Xp, yp = X_t[perm], y_t[perm]
-        total = torch.zeros(())
+        total = torch.zeros((), device=device)
         for i in range(0, n, batch):
             loss = nn.functional.cross_entropy(model(Xp[i:i + batch]), yp[i:i + batch])
             opt.zero_grad(set_to_none=True)
@@ -57,13 +63,13 @@ def bare_epoch_seconds(X: np.ndarray, y: np.ndarray, hidden: tuple[int, ...], ba
 
 
 def harness_epoch_seconds(X: np.ndarray, y: np.ndarray, hidden: tuple[int, ...], batch: int,
-                          epochs: int, lr: float, seed: int, threads: int
+                          epochs: int, lr: float, seed: int, threads: int, device: str = "cpu"
                           ) -> tuple[float, float]:
     """DNNClassifier.fit wall time per epoch, input validation and standardization included."""
     from bench.models.estimators.dnn import DNNClassifier
 
     clf = DNNClassifier(hidden=hidden, learning_rate=lr, batch_size=batch, max_epochs=epochs,
-                        device="cpu", random_state=seed, n_threads=threads)
+                        device=device, random_state=seed, n_threads=threads)
     start, cpu = time.perf_counter(), time.process_time()
     clf.fit(X, y)
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu
@@ -81,11 +87,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=1, help="alternating runs; min reported")
     parser.add_argument("--hidden", type=int, nargs="*", default=[1024, 1024, 512])
+    parser.add_argument("--device", default="cpu", help="cpu or cuda[:N]")
     args = parser.parse_args(argv)
 
     import torch
 
     torch.set_num_threads(args.threads)
+    if args.device != "cpu":  # context, cuBLAS and allocator set up before any timed run
+        warm = torch.nn.Linear(8, 8).to(args.device)
+        warm(torch.zeros(4, 8, device=args.device)).sum().backward()
+        torch.cuda.synchronize(args.device)
     rng = np.random.default_rng(0)
     # Already standardized float32 data, so the bare loop needs no preprocessing to be fair.
     X = rng.standard_normal((args.rows, args.features), dtype=np.float32)
@@ -93,13 +104,15 @@ def main(argv: list[str] | None = None) -> int:
     hidden = tuple(args.hidden)
     bare, harness = [], []
     for r in range(args.repeats):
-        bare.append(bare_epoch_seconds(X, y, hidden, args.batch, args.epochs, 1e-3, r))
+        bare.append(bare_epoch_seconds(X, y, hidden, args.batch, args.epochs, 1e-3, r,
+                                       args.device))
         harness.append(harness_epoch_seconds(X, y, hidden, args.batch, args.epochs, 1e-3, r,
-                                             args.threads))
+                                             args.threads, args.device))
         print(f"repeat {r + 1}: bare {bare[-1][0]:.3f} s/epoch (cpu {bare[-1][1]:.3f}), "
               f"harness {harness[-1][0]:.3f} s/epoch (cpu {harness[-1][1]:.3f})", flush=True)
     print(f"rows={args.rows} features={args.features} hidden={hidden} batch={args.batch} "
-          f"threads={args.threads} epochs={args.epochs} torch={torch.__version__}")
+          f"threads={args.threads} epochs={args.epochs} device={args.device} "
+          f"torch={torch.__version__}")
     for i, clock in enumerate(("wall", "cpu")):
         b, h = min(t[i] for t in bare), min(t[i] for t in harness)
         paired = float(np.median([hh[i] / bb[i] for bb, hh in zip(bare, harness)]))

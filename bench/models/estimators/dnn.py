@@ -37,6 +37,7 @@ from bench.models.estimators.param_checks import (
     store_params,
 )
 from bench.models.estimators.torch_utils import (
+    add_confusion,
     eval_forward,
     macro_f1_from_confusion,
     per_sample_loss,
@@ -224,7 +225,7 @@ class DNNClassifier(ClassifierMixin, BaseEstimator):
                 batch_loss.backward()
                 opt.step()
                 total += weighted.detach().sum()
-                conf += torch.bincount(yb * k + logits.detach().argmax(dim=1), minlength=k * k)
+                add_confusion(conf, yb, logits.detach().argmax(dim=1), k)
             train_loss = float(total) / w_total  # the epoch's host syncs: loss and counts
             train_f1 = macro_f1_from_confusion(conf.cpu().numpy().reshape(k, k))
             if not np.isfinite(train_loss):

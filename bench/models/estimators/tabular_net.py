@@ -42,6 +42,7 @@ from bench.models.estimators.param_checks import (
     check_rules,
 )
 from bench.models.estimators.torch_utils import (
+    add_confusion,
     eval_forward,
     macro_f1_from_confusion,
     resolve_device,
@@ -206,7 +207,7 @@ class TabularNetClassifier(ClassifierMixin, BaseEstimator):
                 step += 1
                 total += weighted.detach().sum()
                 pred = _mean_proba(out.detach()).argmax(dim=1)
-                conf += torch.bincount(yb * k + pred, minlength=k * k)
+                add_confusion(conf, yb, pred, k)
             train_loss = float(total) / w_total
             train_f1 = macro_f1_from_confusion(conf.cpu().numpy().reshape(k, k))
             if not np.isfinite(train_loss):
