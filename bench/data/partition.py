@@ -30,15 +30,14 @@ Test priors (`cell.test_prior`):
 
 from __future__ import annotations
 
-import threading
 import weakref
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from bench.core.cell import Cell
+from bench.core.lru import LRU
 from bench.data.dataset import Dataset, DatasetError
 from bench.data.profiles import class_counts, prior_counts, profile_shape, resolve_minority
 
@@ -126,9 +125,8 @@ def deployment_prior(ds: Dataset, cell: Cell, shape: np.ndarray) -> np.ndarray:
     return p / p.sum()
 
 
-_POOLS: OrderedDict[tuple, tuple[weakref.ref, list[tuple[np.ndarray, np.ndarray]]]] = OrderedDict()
-_POOLS_LOCK = threading.Lock()  # an executor may run cells in threads of one process (Dask)
 POOL_CACHE_SIZE = 8  # outer partitions (every fold of a repeat) kept per process
+_POOLS = LRU(POOL_CACHE_SIZE)  # key -> (weak reference to the dataset, pools)
 
 
 def outer_pools(ds: Dataset, cell: Cell) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -140,11 +138,9 @@ def outer_pools(ds: Dataset, cell: Cell) -> list[tuple[np.ndarray, np.ndarray]]:
     partition's parameters; the arrays are read-only, shared by every cell of the repeat.
     """
     key = (id(ds), len(ds.y), cell.folds, cell.holdout, cell.partition_seed)
-    with _POOLS_LOCK:
-        hit = _POOLS.get(key)
-        if hit is not None and hit[0]() is ds:
-            _POOLS.move_to_end(key)
-            return hit[1]
+    hit = _POOLS.lookup(key)
+    if hit is not None and hit[0]() is ds:
+        return hit[1]
     y = ds.y
     if cell.folds is not None:
         _require(ds, ds.counts, cell.folds, f"a {cell.folds}-fold stratified split")
@@ -157,10 +153,7 @@ def outer_pools(ds: Dataset, cell: Cell) -> list[tuple[np.ndarray, np.ndarray]]:
     for pair in pools:
         for rows in pair:
             rows.setflags(write=False)
-    with _POOLS_LOCK:
-        _POOLS[key] = (weakref.ref(ds), pools)
-        while len(_POOLS) > POOL_CACHE_SIZE:
-            _POOLS.popitem(last=False)
+    _POOLS.keep(key, (weakref.ref(ds), pools))
     return pools
 
 

@@ -15,9 +15,7 @@ fits are flagged, never hidden (bench.protocol.diagnostics).
 from __future__ import annotations
 
 import json
-import threading
 import traceback
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -27,6 +25,7 @@ import numpy as np
 from bench import data as _data  # noqa: F401  (registers dataset sources)
 from bench import models as _models  # noqa: F401  (registers models)
 from bench.core.cell import Cell, CellResult, RunOptions
+from bench.core.lru import LRU
 from bench.core.vocab import (
     ARGMAX,
     ERROR,
@@ -97,27 +96,20 @@ def split_key(cell: Cell) -> tuple[Any, ...]:
             cell.holdout, cell.validation, cell.seed, cell.repeat, cell.fold)
 
 
-_SPLITS: OrderedDict[tuple[Any, ...], Split] = OrderedDict()
-_SPLITS_LOCK = threading.Lock()  # an executor may run cells in threads of one process (Dask)
 SPLIT_CACHE_SIZE = 8  # row indices of 8 splits: a few MB even for a million-row dataset
+_SPLITS = LRU(SPLIT_CACHE_SIZE)  # split key -> Split; a Dask worker's threads share it
 
 
 def cell_split(cell: Cell) -> Split:
     """`make_split` of the cell, computed once per process for all cells sharing its rows."""
     key = split_key(cell)
-    with _SPLITS_LOCK:
-        split = _SPLITS.get(key)
-        if split is not None:
-            _SPLITS.move_to_end(key)
-            return split
+    split = _SPLITS.lookup(key)
+    if split is not None:
+        return split
     split = make_split(loaded_data(cell.dataset).ds, cell)  # raises for a split the data lacks
     for rows in (split.fit, split.val, split.test):
         rows.setflags(write=False)  # shared by every cell of this split: never written
-    with _SPLITS_LOCK:
-        _SPLITS[key] = split
-        while len(_SPLITS) > SPLIT_CACHE_SIZE:
-            _SPLITS.popitem(last=False)
-    return split
+    return _SPLITS.keep(key, split)
 
 
 def prepare_features(ds: Any, split: Any, cell: Cell) -> Prepared:
