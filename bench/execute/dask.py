@@ -21,6 +21,7 @@ same ids, same `run_cell_safely` in a child process of each worker, see `sandbox
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -138,17 +139,22 @@ def _abort_run(token: str) -> int:
 def _quiet_distributed(level: int = logging.CRITICAL) -> Iterator[None]:
     """Dask logs every worker death, restart and reconnection attempt (with tracebacks); the run
     reports them as rows or as one message instead. Dask configures its loggers one by one, so
-    each is quieted (and restored after)."""
+    each is quieted (and restored after). A lost scheduler also leaves the client's event loop
+    with futures whose exception nobody retrieved: asyncio logs each, with a tornado traceback
+    ("Future exception was never retrieved"), when it is garbage-collected, so the asyncio and
+    tornado loggers are quieted too and those futures are collected before the levels return."""
     import distributed  # noqa: F401 — configures its loggers on import
 
-    names = ["distributed", *(n for n in logging.root.manager.loggerDict
-                              if n.startswith("distributed."))]
+    names = ["distributed", "asyncio", "tornado",
+             *(n for n in logging.root.manager.loggerDict
+               if n.startswith(("distributed.", "tornado.")))]
     before = {n: logging.getLogger(n).level for n in names}
     for n in names:
         logging.getLogger(n).setLevel(level)
     try:
         yield
     finally:
+        gc.collect()  # the unretrieved futures log as they are collected: here, while quiet
         for n, lvl in before.items():
             logging.getLogger(n).setLevel(lvl)
 
