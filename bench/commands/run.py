@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,21 +69,20 @@ def default_store(suite: Suite, results: str | Path | None) -> Store:
     return Store(store_dir(suite.name, results))
 
 
-def select_cells(cells: list[Cell], where: str | list[str] | None) -> set[str]:
+def select_cells(cells: list[Cell], where: Mapping[str, Sequence[str]]) -> set[str]:
     """The ids of the cells a `--where` filter keeps (every id when there is none).
 
     Why: one suite, several machines: `--where model=dnn --device cuda` on a GPU machine, the
     rest on CPUs, into one store (the resume of each run skips what the other finished). The
     filter is the answers' (`bench.analysis.where`: same syntax, same errors) applied to the
     identity columns the cells' rows will have, so a key or value the suite lacks is refused
-    with the allowed ones before anything runs.
+    with the allowed ones before anything runs. `where` is parsed (`parse_where`).
     """
-    from bench.analysis.where import filter_where, parse_where
-
-    ids = {c.cell_id for c in cells}
-    if not parse_where(where) or not cells:
-        return ids
+    if not where or not cells:
+        return {c.cell_id for c in cells}
     import pandas as pd
+
+    from bench.analysis.where import filter_where
 
     frame = pd.DataFrame([identity_row(c) for c in cells])
     return set(filter_where(frame, where, scope="this suite")["cell_id"])
@@ -96,13 +95,14 @@ def prepare(suite_path: str | Path, results: str | Path | None = None, fresh: bo
     from bench.analysis.where import parse_where, where_text
 
     suite = load_suite(suite_path)
-    where_line = where_text(parse_where(where))
+    parsed = parse_where(where)  # a malformed filter is refused before the suite is planned
+    where_line = where_text(parsed)
     if where_line and fresh:
         raise CommandError(f"--fresh with --where {where_line}: --fresh empties the whole store, "
                            "so the cells the filter leaves out would be lost; clear with --fresh "
                            "alone, or give this run its own --results")
     cells, skipped = plan(suite)
-    kept = select_cells(cells + [c for c, _ in skipped], where)  # refused before any write
+    kept = select_cells(cells + [c for c, _ in skipped], parsed)  # refused before any write
     store = default_store(suite, results)
     store.acquire(wait_s)  # the writer lock, held until run_suite ends: a second run is refused
     try:
