@@ -77,7 +77,7 @@ def extra_trees(params: dict[str, Any], ctx: ModelContext) -> Any:
        library="imbalanced-learn",
        description="imbalanced-learn BalancedRandomForestClassifier (each tree on a randomly "
                    "undersampled balanced bootstrap)",
-       space=FOREST_SPACE)
+       internal_sampling="under-sampling", space=FOREST_SPACE)
 def balanced_random_forest(params: dict[str, Any], ctx: ModelContext) -> Any:
     from imblearn.ensemble import BalancedRandomForestClassifier
 
@@ -90,7 +90,7 @@ def balanced_random_forest(params: dict[str, Any], ctx: ModelContext) -> Any:
        sample_weight=False, library="imbalanced-learn",
        description="imbalanced-learn BalancedBaggingClassifier (decision trees, each on a "
                    "randomly undersampled bag)",
-       space=BALANCED_BAGGING_SPACE)
+       internal_sampling="under-sampling", space=BALANCED_BAGGING_SPACE)
 def balanced_bagging(params: dict[str, Any], ctx: ModelContext) -> Any:
     from imblearn.ensemble import BalancedBaggingClassifier
     from sklearn.tree import DecisionTreeClassifier
@@ -106,7 +106,7 @@ def balanced_bagging(params: dict[str, Any], ctx: ModelContext) -> Any:
        sample_weight=False, library="imbalanced-learn",
        description="imbalanced-learn EasyEnsembleClassifier (AdaBoost on balanced subsets; "
                    "boost_rounds = AdaBoost rounds per subset)",
-       space=EASY_ENSEMBLE_SPACE)
+       internal_sampling="under-sampling", space=EASY_ENSEMBLE_SPACE)
 def easy_ensemble(params: dict[str, Any], ctx: ModelContext) -> Any:
     from imblearn.ensemble import EasyEnsembleClassifier
     from sklearn.ensemble import AdaBoostClassifier

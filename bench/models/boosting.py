@@ -125,6 +125,6 @@ def hist_gradient_boosting(params: dict[str, Any], ctx: ModelContext) -> Any:
        eval_set=True, library="imbalanced-learn",
        description="imbalanced-learn RUSBoost (depth-3 trees), cut back post hoc to the round "
                    "with the best validation loss",
-       space=RUS_BOOST_SPACE)
+       internal_sampling="under-sampling", space=RUS_BOOST_SPACE)
 def rus_boost(params: dict[str, Any], ctx: ModelContext) -> Any:
     return _build("RUSBoostClassifier", params, ctx)

@@ -19,6 +19,10 @@ from bench.core.space import NO_SPACE, SearchSpace
 from bench.core.vocab import FAMILIES
 
 
+# imbalanced-learn's sampling types ("" = the model does not resample inside)
+INTERNAL_SAMPLING = ("", "under-sampling", "over-sampling")
+
+
 @dataclass(frozen=True)
 class ModelContext:
     """What the executor and the data decide for a model.
@@ -58,10 +62,21 @@ class ModelEntry:
     # cheap suite-time checks of parameter values: params (with defaults) -> problems
     check: Callable[[dict[str, Any]], list[str]] | None = None
     space: SearchSpace = NO_SPACE  # what the `tuning` axis may vary (docs/models.md, Search spaces)
+    # The model resamples its estimators' training data itself with its `sampling_strategy`
+    # parameter (imbalanced-learn's ensembles): the imbalanced-learn sampling type, e.g.
+    # "under-sampling"; "" = it does not. The `prior` rule corrects from the distribution that
+    # resampling produces (bench.protocol.fitted_prior), not from the counts handed to fit.
+    internal_sampling: str = ""
 
     def __post_init__(self) -> None:
         if self.family not in FAMILIES:
             raise ValueError(f"model {self.name}: family {self.family!r}; allowed: {FAMILIES}")
+        if self.internal_sampling not in INTERNAL_SAMPLING:
+            raise ValueError(f"model {self.name}: internal_sampling {self.internal_sampling!r}; "
+                             f"allowed: {INTERNAL_SAMPLING}")
+        if self.internal_sampling and "sampling_strategy" not in self.params:
+            raise ValueError(f"model {self.name}: internal_sampling needs a declared "
+                             "'sampling_strategy' parameter")
 
     def check_device(self, device: str) -> None:
         """Refuse a device the library cannot use, with a message that says what to do."""
@@ -87,8 +102,8 @@ def model(name: str, family: str, params: dict[str, Any] | None = None, *,
           sample_weight: bool = True, eval_set: bool = False, description: str = "",
           gpu: str = "", categorical: str = "", library: str = "", handles_missing: bool = False,
           check: Callable[[dict[str, Any]], list[str]] | None = None,
-          space: SearchSpace = NO_SPACE):
+          space: SearchSpace = NO_SPACE, internal_sampling: str = ""):
     """Decorator registering a factory `(params, ctx) -> estimator` as a model entry."""
     return MODELS.decorator(lambda fn: ModelEntry(
         name, family, fn, dict(params or {}), sample_weight, eval_set, description, gpu,
-        categorical, library, handles_missing, check, space))
+        categorical, library, handles_missing, check, space, internal_sampling))

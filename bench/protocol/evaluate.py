@@ -48,6 +48,7 @@ from bench.models.registry import MODELS
 from bench.protocol.decision import DecisionContext, decide
 from bench.protocol.diagnostics import check_predictions, leaf_size_warnings
 from bench.protocol.encode import Prepared, needs_imputation, prepare
+from bench.protocol.fitted_prior import fitted_prior
 from bench.protocol.fitting import fit_cell
 from bench.protocol.pipeline import final_estimator
 from bench.protocol.rows import (
@@ -152,13 +153,15 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
     # The distribution the model was fitted on: after resampling, if a sampler ran.
     trained_counts = np.asarray(recorder.counts_out_ if recorder is not None else fit_counts)
     trained_counts = np.pad(trained_counts, (0, k - len(trained_counts))).astype(np.int64)
-    # Class weights make every present class carry the same total weight: that is the
-    # distribution the model was fitted on, as far as a prior correction is concerned.
-    train_prior = (np.where(trained_counts > 0, 1.0, 0.0)
-                   if SAMPLERS.get(cell.sampler.name).class_weight else trained_counts.astype(float))
+    tuned = fitted.tuned
+    model_params = {**entry.params, **cell.model.kwargs, **(tuned.model_params if tuned else {})}
+    # what `prior` corrects from: class weights and the ensembles' own resampling (fitted_prior)
+    train_prior = fitted_prior(trained_counts, class_weight=SAMPLERS.get(cell.sampler.name).class_weight,
+                               internal_sampling=entry.internal_sampling,
+                               sampling_strategy=model_params.get("sampling_strategy"))
     decision = decide(cell.decision, proba, DecisionContext(
         proba_val, y_val if len(split.val) else None,
-        train_prior / train_prior.sum(), split.test_prior, trained_counts, minority))
+        train_prior, split.test_prior, trained_counts, minority))
     y_pred, decision_info = decision.y_pred, decision.params
 
     # Probability metrics score the decision's probabilities: the model's, or the prior-corrected.
@@ -174,8 +177,6 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
     fit_warnings = list(fitted.warnings)
     labels = data.labels
     check = check_predictions(y_test, y_pred, labels)
-    tuned = fitted.tuned
-    model_params = {**entry.params, **cell.model.kwargs, **(tuned.model_params if tuned else {})}
     fit_warnings += [f"tuning: {w}" for w in (tuned.warnings[:10] if tuned else [])]
     fit_warnings += leaf_size_warnings(model_params, trained_counts, labels) + check.warnings
     row: dict[str, Any] = {
