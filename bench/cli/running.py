@@ -19,7 +19,7 @@ def run(
     workers: Annotated[Optional[int], typer.Option(help="worker processes (0: in-process, no isolation)")] = None,
     threads: Annotated[int, typer.Option(help="threads per cell (workers x threads <= cores)")] = 1,
     timeout: Annotated[Optional[float], typer.Option(help="per-cell timeout in seconds (default: the suite's)")] = None,
-    fresh: Annotated[bool, typer.Option(help="recompute every cell instead of resuming")] = False,
+    fresh: Annotated[bool, typer.Option(help="recompute every cell instead of resuming (with --where: only the cells it selects)")] = False,
     device: Annotated[str, typer.Option(help="cpu, cuda or cuda:N (models that support it)")] = "cpu",
     show_summary: Annotated[bool, typer.Option(
         "--summary/--no-summary", "--leaderboard/--no-leaderboard",

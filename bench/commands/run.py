@@ -91,24 +91,25 @@ def select_cells(cells: list[Cell], where: Mapping[str, Sequence[str]]) -> set[s
 def prepare(suite_path: str | Path, results: str | Path | None = None, fresh: bool = False,
             wait_s: float = 0.0, where: str | list[str] | None = None) -> RunPlan:
     """Validate the suite, open the store, record skips, and list the cells still to run (those
-    `where` selects; see `select_cells`)."""
+    `where` selects; see `select_cells`). `fresh` empties the store; with `where`, it recomputes
+    only the selected cells and keeps every other row."""
     from bench.analysis.where import parse_where, where_text
 
     suite = load_suite(suite_path)
     parsed = parse_where(where)  # a malformed filter is refused before the suite is planned
     where_line = where_text(parsed)
-    if where_line and fresh:
-        raise CommandError(f"--fresh with --where {where_line}: --fresh empties the whole store, "
-                           "so the cells the filter leaves out would be lost; clear with --fresh "
-                           "alone, or give this run its own --results")
     cells, skipped = plan(suite)
     kept = select_cells(cells + [c for c, _ in skipped], parsed)  # refused before any write
     store = default_store(suite, results)
     store.acquire(wait_s)  # the writer lock, held until run_suite ends: a second run is refused
     try:
-        if fresh:
+        if fresh and not where_line:
             store.clear()
         finished, quarantined = store.resume()  # damaged files moved aside: their cells re-run
+        if fresh and where_line:
+            # recompute what the filter selects, keep the rest: the new rows replace the old
+            # ones of the same cells (the store's newest-wins rule), as after a fix to one model
+            finished -= kept
         from bench.store.provenance import provenance
 
         for cell, reason in skipped:

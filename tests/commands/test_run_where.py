@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from bench.commands.run import run_suite
-from bench.core.errors import BenchError, CommandError
+from bench.core.errors import BenchError
 from bench.store import Store, read_cells
 from tests_helpers import suite_toml, write_suite
 
@@ -59,13 +60,24 @@ def test_a_filter_the_suite_cannot_satisfy_is_refused_before_any_write(
     assert not (tmp_path / "s").exists()
 
 
-def test_fresh_with_a_filter_is_refused_and_loses_nothing(tmp_path: Path) -> None:
+def test_fresh_with_a_filter_recomputes_only_the_selected_cells(tmp_path: Path) -> None:
+    """After a fix to one model: `--fresh --where model=X` redoes X's cells, keeps the rest."""
     suite = write_suite(tmp_path, SUITE)
-    run_suite(suite, tmp_path / "s", workers=0, where=["model=dummy"])
-    before = read_cells(tmp_path / "s")
-    with pytest.raises(CommandError, match="--fresh empties the whole store"):
-        run_suite(suite, tmp_path / "s", workers=0, fresh=True, where=["model=logistic"])
-    assert read_cells(tmp_path / "s").equals(before)
+    run_suite(suite, tmp_path / "s", workers=0)
+    before = read_cells(tmp_path / "s").set_index("cell_id").sort_index()
+    time.sleep(1.1)  # `utc` has one-second resolution: the recomputed rows must read later
+    rp, _ = run_suite(suite, tmp_path / "s", workers=0, fresh=True, where=["model=logistic"])
+    assert {c.model.name for c in rp.todo} == {"logistic"}
+    assert (len(rp.todo), rp.n_finished) == (8, 8)
+    after = read_cells(tmp_path / "s").set_index("cell_id").sort_index()
+    assert after.index.tolist() == before.index.tolist()  # one row per cell, none lost
+    dummy, logistic = before["model"] == "dummy", before["model"] == "logistic"
+    assert after.loc[dummy, "utc"].tolist() == before.loc[dummy, "utc"].tolist()
+    assert (after.loc[logistic, "utc"] > before.loc[logistic, "utc"]).all()
+    assert after["macro_f1"].tolist() == before["macro_f1"].tolist()  # same seeds, same results
+    Store(tmp_path / "s").compact()
+    assert read_cells(tmp_path / "s").set_index("cell_id").sort_index()["utc"].tolist() == \
+        after["utc"].tolist()
 
 
 def test_skip_rows_are_written_only_for_the_selected_cells(tmp_path: Path) -> None:
