@@ -105,3 +105,20 @@ def test_prior_on_a_rebalancing_ensemble_moves_predictions_back_toward_the_real_
     n_prior = int((corrected.predictions["y_pred"] == 1).sum())
     assert n_prior < n_argmax / 2
     assert prior["minority_recall"] < plain.row["minority_recall"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(counts=st.lists(st.integers(2, 60), min_size=2, max_size=4),
+       strategy=st.sampled_from(["auto", "all", "minority", "not minority", "not majority"]))
+def test_internal_over_sampling_counts_are_what_imbalanced_learn_resamples_to(
+        counts: list[int], strategy: str) -> None:
+    """The registry allows "over-sampling" too (no built-in model uses it yet): same reference."""
+    from imblearn.over_sampling import RandomOverSampler
+
+    y = np.repeat(np.arange(len(counts)), counts)
+    _, y_res = RandomOverSampler(sampling_strategy=strategy, random_state=0).fit_resample(
+        y.reshape(-1, 1), y)
+    expected = np.bincount(y_res, minlength=len(counts))
+    shares = fitted_prior(np.array(counts), internal_sampling="over-sampling",
+                          sampling_strategy=strategy)
+    assert np.allclose(shares, expected / expected.sum(), rtol=0, atol=1e-12)
