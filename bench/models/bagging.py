@@ -2,8 +2,8 @@
 
 Equal terms: 300 trees for every forest and for balanced bagging; EasyEnsemble keeps
 imbalanced-learn's defaults (10 balanced subsets, AdaBoost with 50 stumps on each). Every model is
-seeded from the cell and uses the executor's thread budget (``n_jobs``; the bagging ensembles
-run joblib's threading backend, see ``ThreadedJoblib``). Which ones take
+seeded from the cell and uses the executor's thread budget (``n_jobs``, on joblib's threading
+backend, which `bench.protocol.evaluate.run_cell` sets for the whole cell). Which ones take
 per-sample weights is declared from imbalanced-learn 0.14's ``fit`` signatures:
 BalancedBaggingClassifier.fit(X, y) and EasyEnsembleClassifier.fit(X, y) take none, so the grid
 skips their class_weight cells with that reason. None has a GPU build or native categoricals.
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.models.estimators.fitting import ThreadedJoblib
 from bench.core.space import Choice, Float, Int, SearchSpace
 from bench.models.registry import ModelContext, model
 
@@ -95,9 +94,8 @@ def balanced_bagging(params: dict[str, Any], ctx: ModelContext) -> Any:
     from imblearn.ensemble import BalancedBaggingClassifier
     from sklearn.tree import DecisionTreeClassifier
 
-    return ThreadedJoblib(BalancedBaggingClassifier(
-        estimator=DecisionTreeClassifier(), **params, n_jobs=ctx.n_threads,
-        random_state=ctx.seed))
+    return BalancedBaggingClassifier(estimator=DecisionTreeClassifier(), **params,
+                                     n_jobs=ctx.n_threads, random_state=ctx.seed)
 
 
 @model("easy_ensemble", "bagging",
@@ -113,5 +111,5 @@ def easy_ensemble(params: dict[str, Any], ctx: ModelContext) -> Any:
 
     p = dict(params)
     booster = AdaBoostClassifier(n_estimators=p.pop("boost_rounds"), random_state=ctx.seed)
-    return ThreadedJoblib(EasyEnsembleClassifier(estimator=booster, **p, n_jobs=ctx.n_threads,
-                                                 random_state=ctx.seed))
+    return EasyEnsembleClassifier(estimator=booster, **p, n_jobs=ctx.n_threads,
+                                  random_state=ctx.seed)

@@ -129,8 +129,21 @@ def run_cell(cell: Cell, n_threads: int = 1, device: str = "cpu",
     """Run one cell end to end. Raises on failure; the executor turns that into a row.
 
     `options` (predictions table, bootstrap CIs) change what is recorded, never the results.
+
+    Every joblib loop of the cell (a forest's fit and predict, a bagging ensemble, a sampler's
+    neighbour search) runs on joblib's threading backend. Why: the executors' workers are daemon
+    processes, where the default (loky, process-based) backend silently falls back to one job
+    ("Loky-backed parallel loops cannot be called in a multiprocessing, setting n_jobs=1"): a
+    random forest predicted on 1 thread of a 16-thread budget. Threads also keep the cell's work
+    inside the process whose peak memory is measured and whose group a timeout kills.
     """
-    options = options or RunOptions()
+    from joblib import parallel_config
+
+    with parallel_config(backend="threading"):
+        return _run_cell(cell, n_threads, device, options or RunOptions())
+
+
+def _run_cell(cell: Cell, n_threads: int, device: str, options: RunOptions) -> CellResult:
     data = loaded_data(cell.dataset)
     ds = data.ds
     split = cell_split(cell)

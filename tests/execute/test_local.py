@@ -58,6 +58,22 @@ def test_in_process_mode_gives_the_same_metrics_as_workers(tmp_path: Path) -> No
     assert ra["log_loss"].tolist() == rb["log_loss"].tolist()
 
 
+def test_joblib_models_keep_their_thread_budget_inside_a_worker(tmp_path: Path) -> None:
+    """A worker is a daemon process, where joblib's default backend falls back to one job with
+    a warning: the forests' predictions ran on 1 thread of 16. Every joblib model and the
+    samplers' neighbour searches must run without it, in workers and in process alike."""
+    cells = [Cell(dataset=Component.of("wine"), sampler=Component.of(s), model=Component.of(m))
+             for m, s in (("random_forest", "none"), ("extra_trees", "none"),
+                          ("balanced_random_forest", "none"), ("balanced_bagging", "none"),
+                          ("easy_ensemble", "none"), ("random_forest", "smote"))]
+    for workers in (1, 0):
+        store = Store(tmp_path / f"w{workers}")
+        run_cells(cells, store, workers=workers, threads=2)
+        rows = store.read("cells")
+        assert (rows["status"] == "ok").all(), rows[["model", "error"]]
+        assert not rows["warnings"].str.contains("Loky|n_jobs=1").any(), rows["warnings"].tolist()
+
+
 def test_recycled_workers_lose_no_cell(tmp_path: Path) -> None:
     """Every `recycle_after` cells a worker is replaced without blocking the others."""
     from bench.execute.local import LocalExecutor

@@ -268,37 +268,3 @@ class HarnessClassifier(ClassifierMixin, BaseEstimator):
     def _proba(self, X: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
-
-class ThreadedJoblib(ClassifierMixin, BaseEstimator):
-    """Fits and predicts ``estimator`` under joblib's threading backend.
-
-    Why: the executor's workers are daemon processes, which may not start child processes, so
-    an ensemble that parallelises with joblib's default (loky, process-based) backend silently
-    falls back to one job there ("Loky-backed parallel loops cannot be called in a
-    multiprocessing, setting n_jobs=1"). Threads honour the thread budget instead (tree fitting
-    releases the GIL). Used for imbalanced-learn's bagging ensembles, whose ``fit(X, y)`` takes
-    no sample weights.
-    """
-
-    def __init__(self, estimator: Any) -> None:
-        self.estimator = estimator
-
-    def fit(self, X: Any, y: Any) -> ThreadedJoblib:
-        from joblib import parallel_config
-        from sklearn.base import clone
-
-        with parallel_config(backend="threading"):
-            self.estimator_ = clone(self.estimator).fit(X, y)
-        self.classes_ = self.estimator_.classes_
-        self.n_features_in_ = self.estimator_.n_features_in_
-        return self
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        from joblib import parallel_config
-
-        check_is_fitted(self, "estimator_")
-        with parallel_config(backend="threading"):
-            return self.estimator_.predict_proba(X)
-
-    def predict(self, X: Any) -> np.ndarray:
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
