@@ -135,6 +135,18 @@ def _label(row: Mapping, axes: Sequence[str]) -> str:
     return " ".join(parts)
 
 
+def thread_change(base: pd.DataFrame, cur: pd.DataFrame) -> str:
+    """"1 → 16" when the paired rows ran with different thread budgets, else "" (also when
+    either side did not record it: rows before schema 3)."""
+    if "n_threads" not in base or "n_threads" not in cur:
+        return ""
+    b = sorted({int(v) for v in pd.to_numeric(base["n_threads"], errors="coerce").dropna()})
+    c = sorted({int(v) for v in pd.to_numeric(cur["n_threads"], errors="coerce").dropna()})
+    if not b or not c or b == c:
+        return ""
+    return f"{'/'.join(map(str, b))} → {'/'.join(map(str, c))}"
+
+
 def compare(baseline: pd.DataFrame, current: pd.DataFrame, metrics: Sequence[str], *,
             tolerance: float | Mapping[str, float] = DEFAULT_TOLERANCE,
             alpha: float = DEFAULT_ALPHA,
@@ -256,9 +268,13 @@ def compare(baseline: pd.DataFrame, current: pd.DataFrame, metrics: Sequence[str
         row["better"] = ", ".join(better)
         row["test"] = "; ".join(sorted(tests))
 
-        # Timings over the same pairs.
+        # Timings over the same pairs, unless the thread budgets differ (a 16-thread fit is
+        # not 16x faster code): then no ratio, no slowdown gate, and a note saying why.
+        threads = thread_change(pb, pc)
+        if threads:
+            notes.append(f"timings not compared: n_threads {threads}")
         for col, short in (("fit_s", "fit"), ("predict_s", "predict")):
-            if col in pb and col in pc and len(paired):
+            if col in pb and col in pc and len(paired) and not threads:
                 bm, cm, ratio = mean_ratio(pd.to_numeric(pb[col], errors="coerce"),
                                             pd.to_numeric(pc[col], errors="coerce"))
             else:

@@ -198,7 +198,7 @@ def _run_cell(cell: Cell, n_threads: int, device: str, options: RunOptions) -> C
         **values,
         "fit_s": fitted.fit_s, "predict_s": fitted.predict_s,
         "resample_s": getattr(recorder, "resample_s_", 0.0),
-        "peak_mb": fitted.peak_mb, "device": device, "fit_shared": fitted.uses > 1,
+        "peak_mb": fitted.peak_mb, "n_threads": n_threads, "device": device, "fit_shared": fitted.uses > 1,
         "n_train": int(len(split.fit) + len(split.val)), "n_fit": len(split.fit),
         "n_val": len(split.val), "n_test": len(split.test),
         "n_resampled": int(trained_counts.sum()),

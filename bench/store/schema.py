@@ -13,7 +13,8 @@ from bench.core.vocab import DEFAULT_TUNING
 
 # 2: the tuning axis (identity column `tuning`, the tune_* measures, the `trials` table); stores
 # of version 1 read as they are: `tuning` is filled with "default", the other new columns NA.
-SCHEMA_VERSION = "2"
+# 3: `n_threads`, the cell's thread budget (a fit_s means little without it); NA in older rows.
+SCHEMA_VERSION = "3"
 TABLES = ("cells", "per_class", "confusion", "curves", "predictions", "trials")
 # Tables written whole, not per cell (Store.write_whole / read_whole): `bench inspect`'s results.
 INSPECT_TABLE = "inspect"
@@ -21,11 +22,12 @@ INSPECT_TABLE = "inspect"
 # Identity columns come first; metric columns follow in registry order; then measures, provenance.
 IDENTITY = ["cell_id", "status", "error", "dataset", "profile", "ratio", "minority", "test_prior",
             "sampler", "model", "family", "decomposition", "decision", "tuning", "repeat", "fold"]
-MEASURES = ["fit_s", "predict_s", "resample_s", "peak_mb", "n_train", "n_fit", "n_val", "n_test",
+MEASURES = ["fit_s", "predict_s", "resample_s", "peak_mb", "n_threads", "n_train", "n_fit", "n_val", "n_test",
             "n_resampled", "train_counts", "resampled_counts", "test_counts", "minority_class",
             "predicted_classes", "min_test_count", "degenerate", "dataset_fp", "decision_params", "class_labels", "train_prior", "test_prior_shares",
             "sampler_params", "preprocess", "tuned_params", "tune_score", "tune_trials", "tune_s",
             "device", "fit_shared", "warnings", "cell_json"]
+# n_threads: the thread budget the cell ran with (`--threads`: n_jobs / nthread / torch threads).
 # tuning: "default" or the search (``tpe(30)``); tuned_params: JSON of the parameters the search
 # chose ({} for default), tune_score: their validation score (NaN for default), tune_trials:
 # trials run, tune_s: seconds searching (the final refit is in fit_s) (bench.protocol.tune).
@@ -41,7 +43,7 @@ STRING_MEASURES = {"train_counts", "resampled_counts", "test_counts", "minority_
                    "decision_params", "class_labels", "train_prior", "test_prior_shares",
                    "sampler_params", "preprocess", "tuned_params", "device", "warnings",
                    "cell_json"}
-INT_COLUMNS = {"repeat", "fold", "n_train", "n_fit", "n_val", "n_test", "n_resampled",
+INT_COLUMNS = {"repeat", "fold", "n_threads", "n_train", "n_fit", "n_val", "n_test", "n_resampled",
                "bootstrap_n", "predicted_classes", "min_test_count", "tune_trials"}
 BOOL_COLUMNS = {"degenerate", "fit_shared"}
 FLOAT_IDENTITY = {"ratio"}
@@ -78,18 +80,21 @@ def conform_cells(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-# Columns a schema-1 store lacks, with what they mean for its rows (all were default cells).
+# Columns older stores lack, with what they mean for their rows: schema 1 rows were all default
+# cells; no row before schema 3 recorded its thread budget.
 ADDED_IN_2 = {"tuning": DEFAULT_TUNING, "tuned_params": "", "tune_score": float("nan"),
               "tune_trials": pd.NA, "tune_s": float("nan")}
+ADDED_IN_3 = {"n_threads": pd.NA}
+ADDED = {**ADDED_IN_2, **ADDED_IN_3}
 
 
 def fill_added(df: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
-    """Rows of stores written before schema 2, read as they are (parquet files are never
+    """Rows of stores written before schema 3, read as they are (parquet files are never
     rewritten for a read): the columns added since are filled (`tuning` = "default", the search
-    measures NA) when the read wants them; a store mixing old and new files gets "default"
+    measures and `n_threads` NA) when the read wants them; a store mixing old and new files gets "default"
     where `tuning` is missing. Cheap: no metric registry, no dtype pass over other columns."""
-    wanted = [c for c in ADDED_IN_2 if columns is None or c in columns]
-    missing = {c: ADDED_IN_2[c] for c in wanted if c not in df.columns}
+    wanted = [c for c in ADDED if columns is None or c in columns]
+    missing = {c: ADDED[c] for c in wanted if c not in df.columns}
     if missing:
         df = df.assign(**{c: pd.Series([v] * len(df), index=df.index,
                                         dtype="Int64" if c in INT_COLUMNS else

@@ -261,6 +261,25 @@ def test_slowdown_is_reported_always_and_gates_only_when_asked(baseline: Path,
     assert compare_stores(baseline, current, ["macro_f1"], max_slowdown=4.0).exit_code == 0
 
 
+def test_timings_of_different_thread_budgets_are_not_compared(baseline: Path,
+                                                              tmp_path: Path) -> None:
+    """A baseline run on 1 thread against a current run on 4: the ratio would be the budget, not
+    the code. No ratio, no slowdown gate; the note says why. Rows that did not record their
+    budget (schema < 3, the baseline here has none) compare as before."""
+    one = write(tmp_path / "one", config("logistic", BASE_F1, n_threads=1)
+                + config("lightgbm", BASE_F1, n_threads=1))
+    four = write(tmp_path / "four", config("logistic", BASE_F1, fit_s=3.0, n_threads=4)
+                 + config("lightgbm", BASE_F1, n_threads=1, fit_s=3.0))
+    cmp = compare_stores(one, four, ["macro_f1"], max_slowdown=2.0)
+    rows = cmp.configs.set_index("model")
+    assert np.isnan(rows.loc["logistic", "fit_ratio"])
+    assert "timings not compared: n_threads 1 → 4" in rows.loc["logistic", "note"]
+    assert rows.loc["lightgbm", "fit_ratio"] == pytest.approx(3.0)  # same budget: compared
+    assert [t.split(":")[0] for _, t in cmp.gates["slower"]] == [rows.loc["lightgbm", "label"]]
+    unknown = compare_stores(baseline, four, ["macro_f1"], max_slowdown=2.0)
+    assert unknown.configs.set_index("model").loc["logistic", "fit_ratio"] == pytest.approx(3.0)
+
+
 def test_store_resumed_after_a_protocol_change_uses_its_newest_rows(
         baseline: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "cur"

@@ -72,6 +72,7 @@ def test_joblib_models_keep_their_thread_budget_inside_a_worker(tmp_path: Path) 
         rows = store.read("cells")
         assert (rows["status"] == "ok").all(), rows[["model", "error"]]
         assert not rows["warnings"].str.contains("Loky|n_jobs=1").any(), rows["warnings"].tolist()
+        assert rows["n_threads"].tolist() == [2] * len(cells)  # the budget, recorded with fit_s
 
 
 def test_recycled_workers_lose_no_cell(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ def tuned_result(fold: int, values: list[float]) -> CellResult:
 
 
 def test_trials_are_written_and_read_with_their_cell(tmp_path: Path) -> None:
-    assert "trials" in TABLES and SCHEMA_VERSION == "2"
+    assert "trials" in TABLES and SCHEMA_VERSION == "3"
     store = Store(tmp_path)
     a = tuned_result(0, [0.4, float("nan"), 0.6])
     b = tuned_result(1, [0.3, 0.2, 0.1])
@@ -78,6 +78,8 @@ def test_a_store_written_before_the_tuning_axis_reads_as_default(tmp_path: Path)
     cells = store.read("cells")
     assert len(cells) > 0 and (cells["tuning"] == "default").all()
     assert cells["tuned_params"].eq("").all() and cells["tune_score"].isna().all()
+    # nor did it record its thread budget (schema 3): unknown, never a guessed 1
+    assert cells["n_threads"].isna().all() and cells["n_threads"].dtype == "Int64"
     assert store.read("trials").empty
     # and a default cell's row today carries the same identity as there
     cell = Cell(Component.of("wine"), Component.of("none"), Component.of("dummy"))
