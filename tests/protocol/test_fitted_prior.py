@@ -37,19 +37,29 @@ def test_an_ensemble_undersampling_all_classes_was_fitted_on_a_uniform_prior() -
     assert np.allclose(shares, np.array([50, 10, 10]) / 70)
 
 
-@settings(max_examples=60, deadline=None)
-@given(counts=st.lists(st.integers(2, 60), min_size=2, max_size=4),
-       strategy=st.sampled_from(STRATEGIES))
-def test_the_internal_counts_are_what_imbalanced_learn_resamples_to(counts: list[int],
-                                                                    strategy: str) -> None:
-    """Reference: imbalanced-learn's RandomUnderSampler on labels with those counts."""
-    from imblearn.under_sampling import RandomUnderSampler
+# imbalanced-learn's own random sampler of each internal type, and the strategies it takes
+RESAMPLERS = {"under-sampling": ("imblearn.under_sampling", "RandomUnderSampler", STRATEGIES),
+              "over-sampling": ("imblearn.over_sampling", "RandomOverSampler",
+                                ["auto", "all", "minority", "not minority", "not majority"])}
 
+
+@pytest.mark.parametrize("internal", sorted(RESAMPLERS))
+@settings(max_examples=60, deadline=None)
+@given(counts=st.lists(st.integers(2, 60), min_size=2, max_size=4), data=st.data())
+def test_the_internal_counts_are_what_imbalanced_learn_resamples_to(
+        internal: str, counts: list[int], data: st.DataObject) -> None:
+    """Reference: imbalanced-learn's random sampler of that type on labels with those counts
+    (the registry allows "over-sampling" too, though no built-in model uses it yet)."""
+    import importlib
+
+    module, name, strategies = RESAMPLERS[internal]
+    strategy = data.draw(st.sampled_from(strategies), label="strategy")
+    sampler = getattr(importlib.import_module(module), name)
     y = np.repeat(np.arange(len(counts)), counts)
-    _, y_res = RandomUnderSampler(sampling_strategy=strategy, random_state=0).fit_resample(
+    _, y_res = sampler(sampling_strategy=strategy, random_state=0).fit_resample(
         y.reshape(-1, 1), y)
     expected = np.bincount(y_res, minlength=len(counts))
-    shares = fitted_prior(np.array(counts), internal_sampling="under-sampling",
+    shares = fitted_prior(np.array(counts), internal_sampling=internal,
                           sampling_strategy=strategy)
     assert np.allclose(shares, expected / expected.sum(), rtol=0, atol=1e-12)
 
@@ -105,20 +115,3 @@ def test_prior_on_a_rebalancing_ensemble_moves_predictions_back_toward_the_real_
     n_prior = int((corrected.predictions["y_pred"] == 1).sum())
     assert n_prior < n_argmax / 2
     assert prior["minority_recall"] < plain.row["minority_recall"]
-
-
-@settings(max_examples=40, deadline=None)
-@given(counts=st.lists(st.integers(2, 60), min_size=2, max_size=4),
-       strategy=st.sampled_from(["auto", "all", "minority", "not minority", "not majority"]))
-def test_internal_over_sampling_counts_are_what_imbalanced_learn_resamples_to(
-        counts: list[int], strategy: str) -> None:
-    """The registry allows "over-sampling" too (no built-in model uses it yet): same reference."""
-    from imblearn.over_sampling import RandomOverSampler
-
-    y = np.repeat(np.arange(len(counts)), counts)
-    _, y_res = RandomOverSampler(sampling_strategy=strategy, random_state=0).fit_resample(
-        y.reshape(-1, 1), y)
-    expected = np.bincount(y_res, minlength=len(counts))
-    shares = fitted_prior(np.array(counts), internal_sampling="over-sampling",
-                          sampling_strategy=strategy)
-    assert np.allclose(shares, expected / expected.sum(), rtol=0, atol=1e-12)
