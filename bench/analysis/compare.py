@@ -135,7 +135,7 @@ def _label(row: Mapping, axes: Sequence[str]) -> str:
     return " ".join(parts)
 
 
-def thread_change(base: pd.DataFrame, cur: pd.DataFrame) -> str:
+def _thread_change(base: pd.DataFrame, cur: pd.DataFrame) -> str:
     """"1 → 16" when the paired rows ran with different thread budgets, else "" (also when
     either side did not record it: rows before schema 3)."""
     if "n_threads" not in base or "n_threads" not in cur:
@@ -270,7 +270,7 @@ def compare(baseline: pd.DataFrame, current: pd.DataFrame, metrics: Sequence[str
 
         # Timings over the same pairs, unless the thread budgets differ (a 16-thread fit is
         # not 16x faster code): then no ratio, no slowdown gate, and a note saying why.
-        threads = thread_change(pb, pc)
+        threads = _thread_change(pb, pc)
         if threads:
             notes.append(f"timings not compared: n_threads {threads}")
         for col, short in (("fit_s", "fit"), ("predict_s", "predict")):

@@ -22,8 +22,8 @@ INSPECT_TABLE = "inspect"
 # Identity columns come first; metric columns follow in registry order; then measures, provenance.
 IDENTITY = ["cell_id", "status", "error", "dataset", "profile", "ratio", "minority", "test_prior",
             "sampler", "model", "family", "decomposition", "decision", "tuning", "repeat", "fold"]
-MEASURES = ["fit_s", "predict_s", "resample_s", "peak_mb", "n_threads", "n_train", "n_fit", "n_val", "n_test",
-            "n_resampled", "train_counts", "resampled_counts", "test_counts", "minority_class",
+MEASURES = ["fit_s", "predict_s", "resample_s", "peak_mb", "n_threads", "n_train", "n_fit",
+            "n_val", "n_test", "n_resampled", "train_counts", "resampled_counts", "test_counts", "minority_class",
             "predicted_classes", "min_test_count", "degenerate", "dataset_fp", "decision_params", "class_labels", "train_prior", "test_prior_shares",
             "sampler_params", "preprocess", "tuned_params", "tune_score", "tune_trials", "tune_s",
             "device", "fit_shared", "warnings", "cell_json"]
@@ -43,8 +43,8 @@ STRING_MEASURES = {"train_counts", "resampled_counts", "test_counts", "minority_
                    "decision_params", "class_labels", "train_prior", "test_prior_shares",
                    "sampler_params", "preprocess", "tuned_params", "device", "warnings",
                    "cell_json"}
-INT_COLUMNS = {"repeat", "fold", "n_threads", "n_train", "n_fit", "n_val", "n_test", "n_resampled",
-               "bootstrap_n", "predicted_classes", "min_test_count", "tune_trials"}
+INT_COLUMNS = {"repeat", "fold", "n_threads", "n_train", "n_fit", "n_val", "n_test",
+               "n_resampled", "bootstrap_n", "predicted_classes", "min_test_count", "tune_trials"}
 BOOL_COLUMNS = {"degenerate", "fit_shared"}
 FLOAT_IDENTITY = {"ratio"}
 
@@ -80,19 +80,21 @@ def conform_cells(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-# Columns older stores lack, with what they mean for their rows: schema 1 rows were all default
-# cells; no row before schema 3 recorded its thread budget.
-ADDED_IN_2 = {"tuning": DEFAULT_TUNING, "tuned_params": "", "tune_score": float("nan"),
-              "tune_trials": pd.NA, "tune_s": float("nan")}
-ADDED_IN_3 = {"n_threads": pd.NA}
-ADDED = {**ADDED_IN_2, **ADDED_IN_3}
+# Columns older stores lack, with what they mean for their rows.
+ADDED = {
+    # schema 2: schema-1 rows were all default cells
+    "tuning": DEFAULT_TUNING, "tuned_params": "", "tune_score": float("nan"),
+    "tune_trials": pd.NA, "tune_s": float("nan"),
+    # schema 3: no earlier row recorded its thread budget (unknown, not 1)
+    "n_threads": pd.NA,
+}
 
 
 def fill_added(df: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
     """Rows of stores written before schema 3, read as they are (parquet files are never
     rewritten for a read): the columns added since are filled (`tuning` = "default", the search
-    measures and `n_threads` NA) when the read wants them; a store mixing old and new files gets "default"
-    where `tuning` is missing. Cheap: no metric registry, no dtype pass over other columns."""
+    measures and `n_threads` NA) when the read wants them; a store mixing old and new files gets
+    "default" where `tuning` is missing. Cheap: no metric registry, no dtype pass over other columns."""
     wanted = [c for c in ADDED if columns is None or c in columns]
     missing = {c: ADDED[c] for c in wanted if c not in df.columns}
     if missing:
